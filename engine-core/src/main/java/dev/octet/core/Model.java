@@ -37,10 +37,11 @@ public final class Model {
         Kernel[] kernels = new Kernel[graph.nodes().size()];
         boolean[] runtimeConst = new boolean[nt];
         int[] scratch = new int[DataType.Storage.values().length];
+        long[] tableBytes = new long[1];
         for (Node node : graph.nodes()) {
             KernelFactory f = resolver.find(node.opType());
             if (f == null) throw new UnsupportedOpException(node.opType(), node.index(), node.origin().equals(node.opType()) ? "no kernel registered" : "from " + node.origin());
-            Prep ctx = new Prep(graph, tensors, node, options, scratch);
+            Prep ctx = new Prep(graph, tensors, node, options, scratch, tableBytes);
             Kernel k;
             try {
                 k = f.create(ctx);
@@ -166,9 +167,11 @@ public final class Model {
         private final Node node;
         private final ModelOptions options;
         private final int[] scratch;
+        private final long[] tableBytes;
         final boolean[] packed;
 
-        Prep(Graph graph, List<TensorInfo> tensors, Node node, ModelOptions options, int[] scratch) {
+        Prep(Graph graph, List<TensorInfo> tensors, Node node, ModelOptions options, int[] scratch, long[] tableBytes) {
+            this.tableBytes = tableBytes;
             this.graph = graph;
             this.tensors = tensors;
             this.node = node;
@@ -215,6 +218,17 @@ public final class Model {
         }
 
         @Override public void markPacked(int i) { packed[i] = true; }
+
+        @Override
+        public void reserveTable(String what, long bytes) {
+            options.limits().checkTensorBytes(node.describe() + " " + what, bytes);
+            long total = tableBytes[0] + bytes;
+            if (total > options.limits().maxArenaBytes()) {
+                throw new ResourceLimitException(node.describe() + " " + what + " brings the model's load-time tables to " + total
+                        + " bytes, over the limit of " + options.limits().maxArenaBytes() + " bytes (Limits.maxArenaBytes)");
+            }
+            tableBytes[0] = total;
+        }
 
         private TensorInfo needConst(int i) {
             TensorInfo t = input(i);

@@ -62,6 +62,16 @@ public interface PrepareContext {
     /** Requests scratch of at least {@code elements} of the given storage per interpreter, shared by all nodes. */
     void requestScratch(DataType.Storage storage, int elements);
 
+    /**
+     * Reserves {@code bytes} of load-time memory for a table this kernel builds from shapes rather than from the
+     * file (index maps, interpolation tables): checked against {@link Limits#maxTensorBytes} on its own and, summed
+     * over the model, against {@link Limits#maxArenaBytes}, before the kernel allocates it. Throws
+     * {@link ResourceLimitException}.
+     */
+    default void reserveTable(String what, long bytes) {
+        options().limits().checkTensorBytes(node().describe() + " " + what, bytes);
+    }
+
     /** A format error naming this node. */
     default ModelFormatException invalid(String detail) { return new ModelFormatException(node().describe() + ": " + detail); }
 

@@ -60,12 +60,11 @@ final class LayoutOps {
         return t;
     }
 
-    /** Checks an output (and its int index map) against the resource limits before anything is allocated. */
+    /** Checks an output against the resource limits before anything is allocated (index maps: {@link #reserveMap}). */
     private static void checkOut(PrepareContext ctx, int[] shape, TensorInfo in) {
         long n = 1;
         for (int d : shape) n *= Math.max(0, d);
         ctx.options().limits().checkTensorBytes(ctx.node().describe() + " output", n * in.type().byteSize());
-        ctx.options().limits().checkTensorBytes(ctx.node().describe() + " index map", n * 4);
     }
 
     private static void sameType(PrepareContext ctx, TensorInfo in, int out) {
@@ -91,12 +90,21 @@ final class LayoutOps {
         for (int i = 0; i < r; i++) { osh[i] = ish[perm[i]]; ostrideIn[i] = ist[perm[i]]; }
         ctx.setOutputShape(0, osh);
         checkOut(ctx, osh, in);
-        int[] map = stridedMap(osh, ostrideIn, 0);
+        int[] map = stridedMap(ctx, osh, ostrideIn, 0);
         return new GatherKernel(ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
     }
 
     /** Map for an output of shape osh where moving one step along dim i moves srcStride[i] in the input. */
     static int[] stridedMap(int[] osh, int[] srcStride, int base) { return Shapes.stridedIndexMap(osh, srcStride, base); }
+
+    /** {@link #stridedMap(int[], int[], int)} after reserving its memory against the model's {@code Limits}. */
+    static int[] stridedMap(PrepareContext ctx, int[] osh, int[] srcStride, int base) {
+        reserveMap(ctx, Shapes.size(osh));
+        return stridedMap(osh, srcStride, base);
+    }
+
+    /** Reserves an int index table of n entries (one per output element) against the model's {@code Limits}. */
+    static void reserveMap(PrepareContext ctx, long n) { ctx.reserveTable("index table (" + n + " entries)", 4L * n); }
 
     static Kernel split(PrepareContext ctx) {
         TensorInfo in = in0(ctx);
@@ -127,7 +135,7 @@ final class LayoutOps {
             osh[axis] = sizes[j];
             ctx.setOutputShape(j, osh);
             checkOut(ctx, osh, in);
-            maps[j] = stridedMap(osh, ist, start * ist[axis]);
+            maps[j] = stridedMap(ctx, osh, ist, start * ist[axis]);
             outs[j] = ctx.outputId(j);
             start += sizes[j];
         }
@@ -156,7 +164,7 @@ final class LayoutOps {
         }
         ctx.setOutputShape(0, osh);
         checkOut(ctx, osh, in);
-        int[] map = Shapes.size(osh) == 0 ? new int[0] : stridedMap(osh, srcStride, base);
+        int[] map = Shapes.size(osh) == 0 ? new int[0] : stridedMap(ctx, osh, srcStride, base);
         return new GatherKernel(ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
     }
 
@@ -166,6 +174,7 @@ final class LayoutOps {
         ctx.setOutputShape(0, in.shape());
         checkOut(ctx, in.shape(), in);
         int n = in.size();
+        reserveMap(ctx, n);
         int[] map = new int[n];
         for (int i = 0; i < n; i++) map[i] = i;
         return new GatherKernel(ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
@@ -233,6 +242,7 @@ final class LayoutOps {
             }
             int n = Shapes.size(sizes);
             int[] ist = Shapes.strides(ish);
+            reserveMap(ctx, n);
             int[] map = new int[n];
             int[] pos = new int[r];
             for (int i = 0; i < n; i++) {

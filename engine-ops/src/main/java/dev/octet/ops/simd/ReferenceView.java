@@ -35,6 +35,7 @@ final class ReferenceView implements PrepareContext {
     @Override public boolean isConstant(int i) { return d.isConstant(i); }
     @Override public void setOutputShape(int i, int[] shape) { d.setOutputShape(i, shape); }
     @Override public void markPacked(int i) { d.markPacked(i); }
+    @Override public void reserveTable(String what, long bytes) { d.reserveTable(what, bytes); }
     @Override public ByteBuffer constData(int i) { return d.constData(i); }
     @Override public byte[] constBytes(int i) { return d.constBytes(i); }
     @Override public int[] constInts(int i) { return d.constInts(i); }

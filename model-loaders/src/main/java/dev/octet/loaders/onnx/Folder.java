@@ -14,9 +14,27 @@ import java.util.Arrays;
 final class Folder {
     private Folder() {}
 
+    /**
+     * Upper bound of the bytes folding needs per element of a result: the result (up to 8), its values widened to
+     * long or double (8), and up to three int index tables for broadcasting (12), rounded up.
+     */
+    static final int BYTES_PER_ELEMENT = 32;
+
+    /** Number of elements of a shape, as a long (no overflow, no exception). */
+    private static long count(int[] shape) {
+        long n = 1;
+        for (int d : shape) n *= Math.max(0, d);
+        return n;
+    }
+
     /** The folded outputs, or null when this node cannot be folded (it is then translated to a runtime node). */
     static ConstTensor[] fold(OnnxReader.Translator t, String op) {
         OnnxReader.Val x = t.hasIn(0) ? t.inVal(0) : null;
+        boolean sameBytes = switch (op) { // ops whose folded result shares its input's bytes
+            case "Shape", "Size", "Identity", "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> true;
+            default -> false;
+        };
+        if (!sameBytes && x != null && x.c != null) t.checkFold(count(x.shape));
         switch (op) {
             case "Shape": {
                 int r = x.rank();
@@ -65,6 +83,7 @@ final class Folder {
                     src[d] = st[d] * p[2][d];
                     if (sc[1] > 0) base += sc[0] * st[d];
                 }
+                t.checkFold(count(osh));
                 return one(x.c.gather(osh, Shapes.size(osh) == 0 ? new int[0] : ConstTensor.stridedMap(osh, src, base)));
             }
             case "Add", "Sub", "Mul", "Div", "Max", "Min", "Equal":
@@ -73,6 +92,7 @@ final class Folder {
                 ConstTensor c = t.inVal(0).c, a = t.inVal(1).c, b = t.inVal(2).c;
                 int[] out = Shapes.broadcast(Shapes.broadcast(c.shape, a.shape), b.shape);
                 if (out == null) throw t.error("Where inputs do not broadcast");
+                t.checkFold(count(out));
                 int[] mc = ConstTensor.broadcastMap(out, c.shape), ma = ConstTensor.broadcastMap(out, a.shape), mb = ConstTensor.broadcastMap(out, b.shape);
                 long[] cv = c.longs();
                 double[] av = a.doubles(), bv = b.doubles();
@@ -120,8 +140,8 @@ final class Folder {
                 OnnxProto.Attr a = t.rawAttr("value");
                 ConstTensor v = a == null ? ConstTensor.ofFloats(new int[] {1}, new float[] {0f}) : t.decodeTensor(a.t(), "ConstantOfShape value");
                 if (v.size() != 1) throw t.error("ConstantOfShape value must have one element");
+                t.checkFold(count(shape));
                 int n = Shapes.size(shape);
-                t.checkBytes((long) n * v.type.byteSize());
                 return one(v.gather(shape, new int[n]));
             }
             case "Range": {
@@ -129,7 +149,7 @@ final class Folder {
                 double sv = s.doubles()[0], lv = l.doubles()[0], dv = d.doubles()[0];
                 if (dv == 0) throw t.error("Range delta 0");
                 long n = Math.max(0, (long) Math.ceil((lv - sv) / dv));
-                t.checkBytes(n * s.type.byteSize());
+                t.checkFold(n);
                 double[] r = new double[(int) n];
                 for (int i = 0; i < n; i++) r[i] = sv + i * dv;
                 if (s.isFloat()) return one(ConstTensor.ofDoubles(s.type, new int[] {(int) n}, r));
@@ -296,6 +316,7 @@ final class Folder {
         System.arraycopy(data.shape, 0, out, 0, ax);
         System.arraycopy(idx.shape, 0, out, ax, idx.rank());
         System.arraycopy(data.shape, ax + 1, out, ax + idx.rank(), r - ax - 1);
+        t.checkFold(count(out));
         int[] map = new int[Shapes.size(out)];
         int k = 0;
         for (int o = 0; o < outer; o++) {
@@ -324,6 +345,7 @@ final class Folder {
             for (int d = 0; d < r; d++) if (d != ax && v.shape[d] != first.shape[d]) throw t.error("Concat input shapes differ");
             out[ax] += v.shape[ax];
         }
+        t.checkFold(count(out));
         int es = first.type.byteSize();
         int outer = 1, inner = 1;
         for (int d = 0; d < ax; d++) outer *= out[d];
@@ -345,6 +367,7 @@ final class Folder {
         ConstTensor a = t.inVal(0).c, b = t.inVal(1).c;
         int[] out = Shapes.broadcast(a.shape, b.shape);
         if (out == null) throw t.error("shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape) + " do not broadcast");
+        t.checkFold(count(out));
         int n = Shapes.size(out);
         int[] ma = ConstTensor.broadcastMap(out, a.shape), mb = ConstTensor.broadcastMap(out, b.shape);
         if (a.isFloat() || b.isFloat()) {

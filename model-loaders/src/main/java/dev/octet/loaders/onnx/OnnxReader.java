@@ -629,6 +629,16 @@ public final class OnnxReader {
 
         void checkBytes(long bytes) { limits.checkTensorBytes("folded constant of " + where(), bytes); }
 
+        /**
+         * Checks, before folding allocates, the working memory of a folded result of {@code elements} elements: up to
+         * {@link Folder#BYTES_PER_ELEMENT} bytes each (the values widened to long/double, the broadcast index tables,
+         * the result).
+         */
+        void checkFold(long elements) {
+            limits.checkTensorBytes("constant folding of " + where() + " (" + elements + " elements, with its index tables and widened values)",
+                    elements * Folder.BYTES_PER_ELEMENT);
+        }
+
         private ConstTensor constantValue() {
             for (String k : node.attrs().keySet()) {
                 OnnxProto.Attr a = attr(k);

@@ -9,6 +9,7 @@ import static dev.octet.loaders.onnx.OnnxBuilder.msg;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.octet.core.Limits;
 import dev.octet.core.ModelFormatException;
 import dev.octet.core.ModelOptions;
 import dev.octet.core.OctetException;
@@ -106,6 +107,33 @@ class OnnxBadInputTest {
         });
         byte[] m2 = new OnnxBuilder(13).input("x", FLOAT, 2).rawInit(lie).node("Relu", "y", in("x")).output("y", FLOAT).build();
         fails(ModelFormatException.class, m2, "claims");
+    }
+
+    @Test
+    void indexTablesAndFoldingWorkingMemoryCountAgainstLimits() {
+        // A uint8 Transpose: the output (256 KiB) fits maxTensorBytes, its int index table (1 MiB) does not.
+        ModelOptions small = ModelOptions.DEFAULT.withLimits(new Limits(512 << 10, 64L << 20, 1000, 1000, 8));
+        byte[] t = new OnnxBuilder(13).input("x", UINT8, 64, 64, 64).node("Transpose", "y", in("x"), aInts("perm", 2, 0, 1)).output("y", UINT8).build();
+        ResourceLimitException e = assertThrows(ResourceLimitException.class, () -> Octet.load(t, small));
+        assertTrue(e.getMessage().contains("index table"), e.getMessage());
+        Octet.load(t, ModelOptions.DEFAULT); // and the same graph loads under the default limits
+
+        // Four such tables of 512 KiB each: each fits, together they pass maxArenaBytes (1.5 MiB).
+        ModelOptions total = ModelOptions.DEFAULT.withLimits(new Limits(1 << 20, 3L << 19, 1000, 1000, 8));
+        OnnxBuilder b = new OnnxBuilder(13).input("x", UINT8, 64, 64, 32);
+        for (int i = 0; i < 4; i++) b.node("Transpose", "y" + i, in("x"), aInts("perm", 2, 0, 1)).output("y" + i, UINT8);
+        byte[] four = b.build();
+        ResourceLimitException e2 = assertThrows(ResourceLimitException.class, () -> Octet.load(four, total));
+        assertTrue(e2.getMessage().contains("load-time tables"), e2.getMessage());
+
+        // Constant folding of ConstantOfShape: a 300 KB uint8 result, but folding widens values and builds index
+        // tables (up to 32 bytes per element): checked before allocating.
+        byte[] value = OnnxBuilder.tensor("v", UINT8, new long[] {1}, new byte[] {7});
+        byte[] cos = new OnnxBuilder(13).input("x", FLOAT, 1).initLongs("shape", new long[] {300_000}, 1)
+                .node("ConstantOfShape", "c", in("shape"), OnnxBuilder.aTensor("value", value)).output("c", UINT8).build();
+        ModelOptions mib = ModelOptions.DEFAULT.withLimits(new Limits(1 << 20, 64L << 20, 1000, 1000, 8));
+        ResourceLimitException e3 = assertThrows(ResourceLimitException.class, () -> Octet.load(cos, mib));
+        assertTrue(e3.getMessage().contains("constant folding"), e3.getMessage());
     }
 
     @Test
