@@ -219,7 +219,7 @@ public final class TfliteReader {
         long bytes = elems * type.byteSize();
         limits.checkTensorBytes(what, bytes);
 
-        QuantParams q = quant(t, shape, what, index);
+        QuantParams q = quant(t, type, shape, what, index);
         boolean variable = t.isVariable();
         ByteBuffer data = null;
         long bidx = t.buffer();
@@ -243,7 +243,7 @@ public final class TfliteReader {
         g.addTensor(name, type, shape, q, data, variable);
     }
 
-    private QuantParams quant(TensorT t, int[] shape, String what, int index) {
+    private QuantParams quant(TensorT t, DataType type, int[] shape, String what, int index) {
         QuantT q = t.quantization();
         if (q == null) return QuantParams.NONE;
         int maxCh = 1 << 24;
@@ -261,6 +261,14 @@ public final class TfliteReader {
         for (int i = 0; i < zpl.length; i++) {
             if (zpl[i] < Integer.MIN_VALUE || zpl[i] > Integer.MAX_VALUE) throw new ModelFormatException(what + " has the out-of-range zero point " + zpl[i]);
             zps[i] = (int) zpl[i];
+        }
+        if (type == DataType.INT8 || type == DataType.UINT8 || type == DataType.INT16) {
+            for (int z : zps) {
+                if (z < type.minValue() || z > type.maxValue()) {
+                    throw new ModelFormatException(what + " is " + type.lowerName() + " but has the zero point " + z + ", outside the type's range ["
+                            + type.minValue() + ", " + type.maxValue() + "]");
+                }
+            }
         }
         if (scales.length == 1) return QuantParams.perTensor(scales[0], zps[0]);
         int axis = q.quantizedDimension();

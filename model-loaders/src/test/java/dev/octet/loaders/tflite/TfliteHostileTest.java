@@ -191,6 +191,11 @@ class TfliteHostileTest {
         expect(ModelFormatException.class, x -> sg(x).tensors.get(1).zeroPoint = new long[] {0, 0, 0}, "2 quantization scales but 3 zero points");
         expect(ModelFormatException.class, x -> sg(x).tensors.get(0).zeroPoint = new long[] {1L << 40}, "zero point");
         expect(ModelFormatException.class, x -> sg(x).tensors.get(0).scale = new float[] {Float.NaN}, "scale");
+        // zero points outside the tensor type's range (the fuzzer found an int8 output with zero point 158, whose
+        // fused-RELU clamp range came out inverted): uint8 x, int8 per-channel filter
+        expect(ModelFormatException.class, x -> sg(x).tensors.get(0).zeroPoint = new long[] {256}, "zero point 256, outside the type's range [0, 255]");
+        expect(ModelFormatException.class, x -> sg(x).tensors.get(0).zeroPoint = new long[] {-1}, "zero point -1");
+        expect(ModelFormatException.class, x -> sg(x).tensors.get(1).zeroPoint = new long[] {0, 158}, "zero point 158, outside the type's range [-128, 127]");
     }
 
     @Test

@@ -86,6 +86,16 @@ final class FuzzSupport {
         }
     }
 
+    /** Where two tensors of the same shape first differ, for a failure message. */
+    static String firstDifference(Tensor a, Tensor b) {
+        if (a.type() != b.type() || a.size() != b.size()) return a + " vs " + b;
+        for (int i = 0; i < a.size(); i++) {
+            Object x = a.type() == DataType.FLOAT32 ? (Object) a.floats()[i] : a.getLong(i), y = b.type() == DataType.FLOAT32 ? (Object) b.floats()[i] : b.getLong(i);
+            if (!x.equals(y)) return "element " + i + " of " + a.size() + ": " + x + " vs " + y;
+        }
+        return "no element differs";
+    }
+
     static boolean sameBits(Tensor a, Tensor b) {
         if (a.type() == DataType.FLOAT32) {
             float[] x = a.floats(), y = b.floats();

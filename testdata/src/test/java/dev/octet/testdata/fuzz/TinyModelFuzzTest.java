@@ -51,7 +51,10 @@ class TinyModelFuzzTest {
         Tensor[] ref = FuzzSupport.compileRun(g, FuzzSupport.OPTIONS.withKernels(KernelMode.REFERENCE), seed);
         if (simd != null && ref != null) {
             for (int i = 0; i < simd.length; i++) {
-                if (!FuzzSupport.sameBits(simd[i], ref[i])) throw new AssertionError("SIMD and reference kernels differ on output " + i + " of " + g.nodes());
+                if (!FuzzSupport.sameBits(simd[i], ref[i])) {
+                    throw new AssertionError("SIMD and reference kernels differ on output " + i + " of " + g.nodes() + " with tensors " + g.tensors()
+                            + ": " + FuzzSupport.firstDifference(simd[i], ref[i]));
+                }
             }
         }
     }
