@@ -60,7 +60,7 @@ public final class Model {
                 int id = node.input(i);
                 if (id >= 0 && tensors.get(id).isConstant() && !ctx.packed[i]) runtimeConst[id] = true;
             }
-            kernels[node.index()] = k;
+            kernels[node.index()] = allOutputsEmpty(node, tensors) ? new EmptyOutputs(k) : k;
         }
         for (int id : graph.outputs()) if (tensors.get(id).isConstant()) runtimeConst[id] = true;
         Object[] constArrays = new Object[nt];
@@ -91,6 +91,22 @@ public final class Model {
         }
         ArenaPlan plan = ArenaPlan.plan(sizes, storage, first, last, options.limits());
         return new Model(graph, List.copyOf(tensors), kernels, constArrays, plan, scratch, options);
+    }
+
+    /** Whether every output of the node has zero elements (a dimension of 0): running it can write nothing. */
+    private static boolean allOutputsEmpty(Node node, List<TensorInfo> tensors) {
+        if (node.outputs().length == 0) return false;
+        for (int id : node.outputs()) if (tensors.get(id).size() != 0) return false;
+        return true;
+    }
+
+    /**
+     * Stands in for the kernel of a node whose outputs are all empty: there is nothing to compute, and a kernel's
+     * loops over the other (possibly huge) dimensions of an empty tensor would only burn time.
+     */
+    private record EmptyOutputs(Kernel prepared) implements Kernel {
+        @Override public void run(ExecContext ctx) {}
+        @Override public String variant() { return "empty-output"; }
     }
 
     static Object materialize(TensorInfo t) {

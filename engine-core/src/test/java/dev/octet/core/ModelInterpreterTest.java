@@ -92,6 +92,33 @@ class ModelInterpreterTest {
     }
 
     @Test
+    void nodesWithOnlyEmptyOutputsAreNotRun() {
+        // An input of shape [1, 721420295, 2, 0] has no elements, but a kernel looping over its other dims would
+        // spin 1.4 billion times (Jazzer found this with MEAN). Such nodes are prepared (validated) but not run.
+        AtomicInteger runs = new AtomicInteger();
+        KernelFactory counting = ctx -> {
+            ctx.setOutputShape(0, ctx.input(0).shape());
+            return ec -> runs.incrementAndGet();
+        };
+        OpResolver r = op -> counting;
+        for (int[] shape : new int[][] {{1, 721420295, 2, 0}, {0}, {3, 4}}) {
+            Graph.Builder g = Graph.builder(Semantics.TFLITE, "test");
+            int x = g.addTensor("x", DataType.FLOAT32, shape, null, null, false);
+            int y = g.addTensor("y", DataType.FLOAT32, shape, null, null, false);
+            g.addNode("COUNT", null, new int[] {x}, new int[] {y}, null, null);
+            g.input(x);
+            g.output(y);
+            Model m = Model.compile(g.build(), r, ModelOptions.DEFAULT);
+            runs.set(0);
+            try (Interpreter it = m.newInterpreter()) {
+                it.run();
+                int expected = Shapes.size(shape) == 0 ? 0 : 1;
+                assertEquals(expected, runs.get(), "kernel runs for shape " + java.util.Arrays.toString(shape));
+            }
+        }
+    }
+
+    @Test
     void observerSeesEveryIntermediate() {
         Model m = Model.compile(chain(5, 3), TOY, ModelOptions.DEFAULT);
         List<Float> seen = new ArrayList<>();
