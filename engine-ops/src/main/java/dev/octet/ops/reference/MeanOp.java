@@ -166,6 +166,9 @@ final class MeanOp {
                 for (int j = 0; j < outSize; j++) y[ob + j] = count == 0 ? Float.NaN : sseColumnSum(x, ib, j * count, count) / c;
                 return;
             }
+            // An empty input (count 0) leaves the output as the loops below would (they would add nothing), without
+            // iterating over its other dimensions, which can be huge: [1, 100663300, 0, 10] (found by Jazzer).
+            if (count == 0) return;
             if (type == DataType.FLOAT32) {
                 float[] acc = ec.scratchFloats();
                 java.util.Arrays.fill(acc, 0, outSize, 0f);
