@@ -205,10 +205,10 @@ public final class Detector implements AutoCloseable {
     }
 
     /** The letterbox (black padding) and input tensor (pixel / 127.5 - 1) MediaPipe's face detection feeds BlazeFace. */
-    static Letterbox blazeFaceLetterbox(RgbImage image, int w, int h) { return Letterbox.of(image, w, h, 0); }
+    public static Letterbox blazeFaceLetterbox(RgbImage image, int w, int h) { return Letterbox.of(image, w, h, 0); }
 
     /** pixel / 127.5 - 1 as float32 NHWC. */
-    static Tensor blazeFaceInput(RgbImage sized) {
+    public static Tensor blazeFaceInput(RgbImage sized) {
         float[] lut = new float[256];
         for (int v = 0; v < 256; v++) lut[v] = v / 127.5f - 1f;
         byte[] b = sized.rgb();
