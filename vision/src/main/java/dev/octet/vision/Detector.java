@@ -27,6 +27,10 @@ import java.util.Locale;
  *       image is letterboxed ({@link Letterbox}), float inputs get pixel/255; the output is decoded by
  *       {@link YoloDecoder} (confidence threshold, default 0.25, class-wise NMS at IoU 0.45) and the boxes
  *       mapped back through the letterbox.
+ *   <li>{@link Kind#BLAZEFACE}: MediaPipe's BlazeFace short-range face detector: float32 input [1,H,W,3], outputs
+ *       regressors [1,N,16] and scores [1,N,1] for the N short-range anchors of that input size. The image is
+ *       letterboxed with black padding and fed as pixel/127.5 - 1; {@link BlazeFaceDecoder} decodes the faces
+ *       (threshold 0.5, weighted NMS at IoU 0.3), mapped back through the letterbox; label "face".
  * </ul>
  * Boxes are returned in pixels of the image passed to {@link #detect}. A Detector keeps one interpreter;
  * {@code detect} is synchronized (for parallel detection, create one Detector per thread from one shared
