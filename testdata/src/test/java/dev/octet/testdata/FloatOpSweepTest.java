@@ -39,7 +39,7 @@ class FloatOpSweepTest {
     record Case(String name, BiFunction<Boolean, Random, byte[]> build) {}
 
     static final String[] ACTS = {"NONE", "RELU", "RELU6", "RELU_N1_TO_1"};
-    static final int VARIANTS = 5;
+    static final int VARIANTS = 6;
     private static final Map<String, double[]> MAX = new LinkedHashMap<>(); // op -> {max abs, max rel (where |e| > 1e-3)}
 
     // ---------------------------------------------------------------- constants
@@ -363,10 +363,11 @@ class FloatOpSweepTest {
     static byte[] quantize(boolean fp16, Random r) {
         ModelWriter w = ModelWriter.project();
         int[] in = shape4(r, 6, 8);
-        boolean u8 = r.nextBoolean();
+        int kind = r.nextInt(3); // uint8, int8, int16 (symmetric)
         int[] x = input(w, in, fp16, r);
-        int y = w.addTensor("out", u8 ? DataType.UINT8 : DataType.INT8, in, QuantParams.perTensor((float) (0.01 + r.nextDouble() * 0.05),
-                u8 ? 100 + r.nextInt(50) : -20 + r.nextInt(40)), null);
+        DataType t = kind == 0 ? DataType.UINT8 : kind == 1 ? DataType.INT8 : DataType.INT16;
+        float scale = (float) (kind == 2 ? 1e-4 + r.nextDouble() * 3e-4 : 0.01 + r.nextDouble() * 0.05);
+        int y = w.addTensor("out", t, in, QuantParams.perTensor(scale, kind == 0 ? 100 + r.nextInt(50) : kind == 1 ? -20 + r.nextInt(40) : 0), null);
         w.addOp("QUANTIZE", new int[] {x[1]}, new int[] {y}, Map.of());
         return w.inputs(x[0]).outputs(y).build();
     }
@@ -383,8 +384,9 @@ class FloatOpSweepTest {
             int[] x = input(w, in, true, r);
             return w.inputs(x[0]).outputs(x[1]).build();
         }
-        boolean u8 = r.nextBoolean();
-        int x = w.addTensor("x", u8 ? DataType.UINT8 : DataType.INT8, in, QuantParams.perTensor((float) (0.01 + r.nextDouble() * 0.05), u8 ? 128 : -3), null);
+        int kind = r.nextInt(3); // uint8, int8, int16
+        DataType t = kind == 0 ? DataType.UINT8 : kind == 1 ? DataType.INT8 : DataType.INT16;
+        int x = w.addTensor("x", t, in, QuantParams.perTensor((float) (0.01 + r.nextDouble() * 0.05), kind == 0 ? 128 : kind == 1 ? -3 : 0), null);
         int y = w.addTensor("out", DataType.FLOAT32, in, null, null);
         w.addOp("DEQUANTIZE", new int[] {x}, new int[] {y}, Map.of());
         return w.inputs(x).outputs(y).build();
