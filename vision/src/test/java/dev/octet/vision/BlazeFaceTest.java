@@ -74,6 +74,29 @@ class BlazeFaceTest {
         assertTrue(d.decode(reg, raw, 0.99f, 0.3f).isEmpty());
     }
 
+    /** Two copies of grace_hopper.bmp side by side: two faces, each where the single-image face is (shifted by 512). */
+    @Test
+    void twoFacesSideBySideMapBackThroughTheLetterbox() {
+        RgbImage im = RgbImage.read(Shared.file("images/grace_hopper.bmp"));
+        int w = im.width(), h = im.height();
+        byte[] two = new byte[2 * w * h * 3];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(im.rgb(), y * w * 3, two, y * 2 * w * 3, w * 3);
+            System.arraycopy(im.rgb(), y * w * 3, two, (y * 2 * w + w) * 3, w * 3);
+        }
+        RgbImage pair = new RgbImage(2 * w, h, two);
+        try (Detector det = Detector.load(Shared.file("models/face_detection_short_range.tflite"), DetectorOptions.DEFAULT)) {
+            Detection single = det.detect(im).get(0);
+            List<Detection> d = new java.util.ArrayList<>(det.detect(pair));
+            System.out.println("BlazeFace on two side-by-side copies: " + d);
+            assertEquals(2, d.size(), d.toString());
+            d.sort((a, b) -> Float.compare(a.x0(), b.x0()));
+            Detection right = new Detection(0, "face", 1, single.x0() + w, single.y0(), single.x1() + w, single.y1());
+            assertTrue(d.get(0).iou(single) > 0.7f, d.get(0) + " vs " + single);
+            assertTrue(d.get(1).iou(right) > 0.7f, d.get(1) + " vs " + right);
+        }
+    }
+
     /** BlazeFace on grace_hopper.bmp: one face where the YOLO11 face model (tested in DetectorTest) puts it. */
     @ParameterizedTest
     @EnumSource(KernelMode.class)
