@@ -462,6 +462,37 @@ class FloatOpSweepTest {
         return tests.stream();
     }
 
+    /** The TFLite forms of TRANSPOSE and SLICE (fixed with this sweep) on uint8/int8 data too: bytes must be identical. */
+    @TestFactory
+    Stream<DynamicTest> quantizedTransposeAndSliceMatchTflite() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (DataType t : new DataType[] {DataType.UINT8, DataType.INT8}) {
+            for (int v = 0; v < 4; v++) {
+                long seed = 7000 + v + t.ordinal() * 10;
+                tests.add(DynamicTest.dynamicTest("TRANSPOSE " + t.lowerName() + " #" + v, () -> check("TRANSPOSE q", "TRANSPOSE q" + seed,
+                        quantized(transpose(false, new Random(seed)), t), false)));
+                tests.add(DynamicTest.dynamicTest("SLICE " + t.lowerName() + " #" + v, () -> check("SLICE q", "SLICE q" + seed,
+                        quantized(slice(false, new Random(seed)), t), false)));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** The same single-op model with its float32 input and output retyped as 8-bit with one scale and zero point. */
+    static byte[] quantized(byte[] floatModel, DataType t) {
+        dev.octet.core.Graph g = Octet.readGraph(java.nio.ByteBuffer.wrap(floatModel), ModelOptions.DEFAULT);
+        dev.octet.loaders.tflite.TfliteWriter w = new dev.octet.loaders.tflite.TfliteWriter();
+        QuantParams q = QuantParams.perTensor(0.05f, t == DataType.UINT8 ? 128 : -3);
+        for (var ti : g.tensors()) {
+            boolean act = ti.type() == DataType.FLOAT32;
+            byte[] data = null;
+            if (ti.isConstant()) { ByteBuffer b = ti.data(); data = new byte[b.remaining()]; b.get(data); }
+            w.addTensor(ti.name(), act ? t : ti.type(), ti.shape(), act ? q : null, data);
+        }
+        for (var n : g.nodes()) w.addOp(n.opType(), n.inputs(), n.outputs(), Map.of());
+        return w.inputs(g.inputs()).outputs(g.outputs()).build();
+    }
+
     static void check(String group, String name, byte[] model, boolean fp16) {
         TfliteOracle.assumeAvailable();
         List<Tensor> inputs;
