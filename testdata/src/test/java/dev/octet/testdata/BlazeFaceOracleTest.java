@@ -49,7 +49,10 @@ class BlazeFaceOracleTest {
             reg = it.output(0).floats();
             cls = it.output(1).floats();
         }
-        assertTrue(TensorDiff.of(expected.get(0), Tensor.ofFloats(new int[] {1, 896, 16}, reg), 1e-5, 1e-4).ok());
+        TensorDiff dr = TensorDiff.of(expected.get(0), Tensor.ofFloats(new int[] {1, 896, 16}, reg), 1e-5, 1e-4);
+        TensorDiff ds = TensorDiff.of(expected.get(1), Tensor.ofFloats(new int[] {1, 896, 1}, cls), 1e-5, 1e-4);
+        System.out.println("BlazeFace [" + mode + "] raw outputs vs TFLite: regressors " + dr + "; classificators " + ds);
+        assertTrue(dr.ok() && ds.ok(), dr + " / " + ds);
         BlazeFaceDecoder dec = BlazeFaceDecoder.shortRange(128, 128);
         List<Detection> a = Detector.decodeFaces(dec, reg, cls, lb, 0.5f, 0.3f, 100, "face");
         List<Detection> e = Detector.decodeFaces(dec, expected.get(0).floats(), expected.get(1).floats(), lb, 0.5f, 0.3f, 100, "face");
