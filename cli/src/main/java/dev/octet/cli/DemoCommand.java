@@ -52,8 +52,9 @@ final class DemoCommand {
                 or --shared DIR, or $OCTET_SHARED_DIR. Without it, the demo builds a small uint8 model in memory
                 (conv, depthwise conv, average pool, fully connected, softmax with fixed-seed weights), runs it
                 on a synthetic image and prints its output. With the real models it then detects objects in
-                kite_and_cold.jpg with the SSD MobileNet (TFLite) and YOLOv8n (ONNX) detectors, prints the
-                detections and writes the annotated images as PNG into --out DIR (default: octet-demo in the
+                kite_and_cold.jpg with the SSD MobileNet (TFLite) and YOLOv8n (ONNX) detectors and faces in
+                grace_hopper.bmp with BlazeFace (TFLite, float16 weights), prints the detections and writes the
+                annotated images as PNG into --out DIR (default: octet-demo in the
                 system temporary folder).""")
                 .option("shared", "dir", "the folder holding models/ and images/ (default: found beside the repository)")
                 .option("runs", "n", "runs per image; the median latency is printed (default 3)")
@@ -79,7 +80,8 @@ final class DemoCommand {
             if (!models.isEmpty() && !images.isEmpty()) {
                 int status = real(shared, models, images, options, runs);
                 Path outDir = a.has("out") ? Path.of(a.get("out")) : Path.of(System.getProperty("java.io.tmpdir"), "octet-demo");
-                return Math.max(status, detection(shared, outDir, options, runs));
+                status = Math.max(status, detection(shared, outDir, options, runs));
+                return Math.max(status, faces(shared, outDir, options, runs));
             }
             out.println("(found " + shared + " but it has " + models.size() + " of the demo models and " + images.size() + " images)");
         }
@@ -188,6 +190,34 @@ final class DemoCommand {
             return 1;
         }
         return 0;
+    }
+
+    static final String FACE_MODEL = "face_detection_short_range.tflite";
+    static final String FACE_IMAGE = "grace_hopper.bmp";
+
+    /** Face detection part of the demo (BlazeFace on {@link #FACE_IMAGE}); returns 1 if it failed. */
+    int faces(Path shared, Path outDir, ModelOptions options, int runs) {
+        Path img = shared.resolve("images").resolve(FACE_IMAGE), model = shared.resolve("models").resolve(FACE_MODEL);
+        out.println();
+        if (!Files.isRegularFile(img) || !Files.isRegularFile(model)) {
+            out.println("Face detection: skipped (needs images/" + FACE_IMAGE + " and models/" + FACE_MODEL + ")");
+            return 0;
+        }
+        RgbImage image = RgbImage.read(img);
+        try (Detector det = Detector.load(model, DetectorOptions.DEFAULT.withModelOptions(options))) {
+            DetectCommand.Result r = DetectCommand.detect(det, image, runs);
+            Path png = outDir.resolve(FACE_IMAGE.replaceFirst("\\.[^.]+$", "") + "_faces.png");
+            Annotator.writePng(Annotator.draw(image, r.detections()), png);
+            out.println("Face detection on " + FACE_IMAGE + " with " + FACE_MODEL + " (" + det.kind() + ", threshold " + Format.num(det.threshold()) + "): "
+                    + r.detections().size() + " face(s), " + Format.millis(Report.median(r.nanos())) + " per image (median of " + runs + ")");
+            for (String line : DetectCommand.lines(r.detections())) out.println("  " + line);
+            out.println("  wrote " + png.toAbsolutePath());
+            return 0;
+        } catch (OctetException e) {
+            out.println(FACE_MODEL + ": failed: " + e.getMessage());
+            err.println("octet: error: the face detector failed (see above)");
+            return 1;
+        }
     }
 
     private int synthetic(Path shared, ModelOptions options, int runs, boolean forced) {

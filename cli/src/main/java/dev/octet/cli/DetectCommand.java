@@ -25,16 +25,18 @@ final class DetectCommand {
     static Args args() {
         Args a = new Args("detect", "detect --model MODEL --image IMAGE [options]", """
                 Detects objects in an image (BMP, PNG or JPEG) with a TFLite SSD model (ending in
-                TFLite_Detection_PostProcess, e.g. ssd_mobilenet_v1_1.0_coco_quant_300_detect.tflite) or an
-                Ultralytics YOLOv8/YOLO11 ONNX export (output [1,4+C,N]). SSD: the image is resized to the input
-                size; YOLO: letterboxed (aspect kept, gray 114 padding), class-wise NMS at IoU 0.45. Prints one
+                TFLite_Detection_PostProcess, e.g. ssd_mobilenet_v1_1.0_coco_quant_300_detect.tflite), an
+                Ultralytics YOLOv8/YOLO11 ONNX export (output [1,4+C,N]) or MediaPipe's BlazeFace short-range face
+                detector (face_detection_short_range.tflite). SSD: the image is resized to the input size; YOLO:
+                letterboxed (aspect kept, gray 114 padding), class-wise NMS at IoU 0.45; BlazeFace: letterboxed
+                (black padding), pixel/127.5-1, MediaPipe anchors, weighted NMS at IoU 0.3. Prints one
                 line per detection (label, score, box x0,y0,x1,y1 in image pixels) and the latency of the whole
                 detection (preprocessing, inference, decoding). Labels default to COCO (SSD: 90-id scheme;
                 80-class YOLO: the Ultralytics order; 1-class face models: "face").""")
-                .required("model", "file", "the .tflite SSD or .onnx YOLO model")
+                .required("model", "file", "the .tflite SSD, .onnx YOLO or BlazeFace .tflite model")
                 .required("image", "file", "the image")
                 .option("labels", "file", "class names: a plain list (line k = class k; a leading '???' line shifts by one) or 'id name' lines")
-                .option("threshold", "t", "minimum score (default 0.5 for SSD, 0.25 for YOLO)")
+                .option("threshold", "t", "minimum score (default 0.5 for SSD and BlazeFace, 0.25 for YOLO)")
                 .option("iou", "t", "YOLO NMS IoU threshold (default 0.45)")
                 .option("out", "file.png", "write the image with the boxes drawn on it as PNG")
                 .flag("json", "print the result as JSON instead of text")

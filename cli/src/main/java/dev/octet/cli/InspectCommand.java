@@ -27,7 +27,9 @@ final class InspectCommand {
                 Shows a model's inputs and outputs (type, shape, quantization), how many of each operator it has
                 with their multiply-accumulates (MACs), the total MACs of one inference, the bytes of parameters
                 (constant tensors) and the activation arena and scratch memory each interpreter allocates.
-                --verbose adds one line per node. If the model cannot be compiled (e.g. an unsupported operator),
+                It names the model's quantization (full-integer int8, uint8 QAT, float16 weights, dynamic-range
+                (hybrid), float32) and counts the tensors per quantization mode. --verbose adds one line per node
+                and one per tensor with its mode. If the model cannot be compiled (e.g. an unsupported operator),
                 the graph is still listed and the reason is reported.""")
                 .required("model", "file", "the .tflite model")
                 .flag("verbose", "also list every node: operator, kernel variant, input and output shapes, MACs");
@@ -59,10 +61,14 @@ final class InspectCommand {
         out.println("model: " + path + " (" + graph.format() + ", " + graph.tensors().size() + " tensors, " + graph.nodes().size() + " nodes"
                 + (fileBytes >= 0 ? ", " + Format.bytes(fileBytes) : "") + ")");
         List<TensorInfo> tensors = model != null ? model.tensors() : graph.tensors();
+        boolean[] expanded = QuantModes.expandedAtLoad(graph, model);
         out.println("inputs:");
-        for (int i = 0; i < graph.inputs().length; i++) out.println(io(i, tensors.get(graph.inputs()[i])));
+        for (int i = 0; i < graph.inputs().length; i++) out.println(io(i, tensors.get(graph.inputs()[i]), expanded));
         out.println("outputs:");
-        for (int i = 0; i < graph.outputs().length; i++) out.println(io(i, tensors.get(graph.outputs()[i])));
+        for (int i = 0; i < graph.outputs().length; i++) out.println(io(i, tensors.get(graph.outputs()[i]), expanded));
+        out.println("quantization: " + QuantModes.summary(graph));
+        out.println("tensors by quantization mode:");
+        QuantModes.histogram(graph, expanded).forEach((mode, count) -> out.println("  " + Format.padLeft(Integer.toString(count), 5) + "  " + mode));
 
         Map<String, long[]> hist = new LinkedHashMap<>(); // op -> {count, macs}
         for (Node n : graph.nodes()) {
@@ -129,10 +135,18 @@ final class InspectCommand {
                 out.println(sb);
             }
             out.println("  (c = constant)");
+            out.println("tensors:");
+            boolean[] used = QuantModes.used(graph);
+            for (TensorInfo t : graph.tensors()) {
+                if (!used[t.id()]) continue;
+                String name = t.name().length() > 60 ? t.name().substring(0, 57) + "..." : t.name();
+                out.println("  " + Format.padLeft(Integer.toString(t.id()), 4) + "  " + QuantModes.mode(t, expanded[t.id()]) + "  "
+                        + t.type().lowerName() + Format.shape(tensors.get(t.id()).shape()) + (t.isConstant() ? "c" : "") + "  '" + name + "'");
+            }
         }
     }
 
-    private static String io(int i, TensorInfo t) {
-        return "  " + i + "  '" + t.name() + "'  " + Format.tensor(t);
+    private static String io(int i, TensorInfo t, boolean[] expanded) {
+        return "  " + i + "  '" + t.name() + "'  " + Format.tensor(t) + "  [" + QuantModes.mode(t, expanded[t.id()]) + "]";
     }
 }

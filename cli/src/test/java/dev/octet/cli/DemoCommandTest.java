@@ -15,6 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
     @Test
+    void faceDetectionPartFindsGraceHoppersFace(@TempDir Path dir) {
+        Path shared = DemoCommand.findShared();
+        assumeTrue(shared != null && Files.isRegularFile(shared.resolve("models/" + DemoCommand.FACE_MODEL)), "shared models not found");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(), err = new java.io.ByteArrayOutputStream();
+        DemoCommand demo = new DemoCommand(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+        assertEquals(0, demo.faces(shared, dir, dev.octet.core.ModelOptions.DEFAULT, 1), err.toString());
+        String o = out.toString();
+        assertTrue(o.contains("Face detection on grace_hopper.bmp with face_detection_short_range.tflite (BLAZEFACE, threshold 0.5): 1 face(s)"), o);
+        assertTrue(o.contains("    face  0.93"), o);
+        assertTrue(Files.isRegularFile(dir.resolve("grace_hopper_faces.png")), o);
+    }
+
+    @Test
     void findsTheSharedFolderBesideTheRepositoryOrAnAncestor(@TempDir Path dir) throws Exception {
         assumeTrue(System.getenv("OCTET_SHARED_DIR") == null);
         String saved = System.getProperty("octet.home");

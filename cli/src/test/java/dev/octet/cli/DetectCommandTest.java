@@ -95,6 +95,26 @@ class DetectCommandTest {
     }
 
     @Test
+    void blazeFaceFindsTheFaceOnGraceHopper(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("face.png");
+        MainTest.Result r = MainTest.run("detect", "--model", file("models/face_detection_short_range.tflite"), "--image", file("images/grace_hopper.bmp"),
+                "--out", png.toString());
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].startsWith("face_detection_short_range.tflite: BLAZEFACE detector, input 128x128 float32, threshold 0.5"), r.out());
+        assertTrue(lines[1].startsWith("grace_hopper.bmp (512x600): 1 detection"), r.out());
+        Matcher m = Pattern.compile("  face +(0\\.\\d{4})  box \\[([\\d.]+), ([\\d.]+), ([\\d.]+), ([\\d.]+)\\]").matcher(lines[2]);
+        assertTrue(m.matches(), r.out());
+        assertTrue(Float.parseFloat(m.group(1)) > 0.9f, r.out());
+        // the face below the cap and above the collar (BlazeFaceTest compares it with the YOLO11 face model's box)
+        assertEquals(166, Float.parseFloat(m.group(2)), 3);
+        assertEquals(141, Float.parseFloat(m.group(3)), 3);
+        assertEquals(366, Float.parseFloat(m.group(4)), 3);
+        assertEquals(342, Float.parseFloat(m.group(5)), 3);
+        assertEquals(512, javax.imageio.ImageIO.read(png.toFile()).getWidth());
+    }
+
+    @Test
     void classifierModelIsAClearError() {
         MainTest.Result r = MainTest.run("detect", "--model", file("models/mobilenet_v1_0.25_128_quant.tflite"), "--image", file(KITE));
         assertEquals(1, r.status());

@@ -39,8 +39,15 @@ public final class Model {
         int[] scratch = new int[DataType.Storage.values().length];
         long[] tableBytes = new long[1];
         for (Node node : graph.nodes()) {
+            if (foldHalfDequantize(node, tensors)) {
+                kernels[node.index()] = FOLDED;
+                continue;
+            }
             KernelFactory f = resolver.find(node.opType());
-            if (f == null) throw new UnsupportedOpException(node.opType(), node.index(), node.origin().equals(node.opType()) ? "no kernel registered" : "from " + node.origin());
+            if (f == null) {
+                throw new UnsupportedOpException(node.opType(), node.index(), UnsupportedOpException.where(node, signature(node, tensors),
+                        node.origin().equals(node.opType()) ? "no kernel registered" : "no kernel registered (from " + node.origin() + ")"));
+            }
             Prep ctx = new Prep(graph, tensors, node, options, scratch, tableBytes);
             Kernel k;
             try {
@@ -107,6 +114,40 @@ public final class Model {
     private record EmptyOutputs(Kernel prepared) implements Kernel {
         @Override public void run(ExecContext ctx) {}
         @Override public String variant() { return "empty-output"; }
+    }
+
+    /** "in0, in1 -> out0" types of a node's tensors ("-" for an absent optional input). */
+    static String signature(Node node, List<TensorInfo> tensors) {
+        StringBuilder sig = new StringBuilder();
+        for (int i = 0; i < node.inputs().length; i++) sig.append(i == 0 ? "" : ", ").append(node.input(i) < 0 ? "-" : tensors.get(node.input(i)).type().lowerName());
+        sig.append(" -> ");
+        for (int i = 0; i < node.outputs().length; i++) sig.append(i == 0 ? "" : ", ").append(tensors.get(node.output(i)).type().lowerName());
+        return sig.toString();
+    }
+
+    /** The kernel left in place of a node whose output was computed at load (it does nothing at run time). */
+    private static final Kernel FOLDED = new Kernel() {
+        @Override public void run(ExecContext ctx) {}
+        @Override public String variant() { return "folded-at-load"; }
+    };
+
+    /**
+     * A DEQUANTIZE of a constant float16 tensor (how TFLite stores float16 weights) is evaluated once here: its
+     * output becomes a float32 constant (each value widened exactly), so the consumers pack it as float weights and
+     * no DEQUANTIZE runs per inference. Returns whether the node was folded.
+     */
+    private static boolean foldHalfDequantize(Node node, List<TensorInfo> tensors) {
+        if (!Ops.DEQUANTIZE.equals(node.opType()) || node.inputs().length != 1 || node.outputs().length != 1 || node.input(0) < 0) return false;
+        TensorInfo src = tensors.get(node.input(0)), dst = tensors.get(node.output(0));
+        if (!src.isConstant() || src.type() != DataType.FLOAT16 || dst.type() != DataType.FLOAT32 || dst.isVariable() || dst.isConstant()) return false;
+        int[] declared = dst.shape();
+        if (declared.length > 0 && Shapes.isKnown(declared) && !Arrays.equals(declared, src.shape())) return false; // let the kernel report it
+        short[] half = (short[]) materialize(src);
+        ByteBuffer b = ByteBuffer.allocate(half.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (short h : half) b.putFloat(Float.float16ToFloat(h));
+        b.flip();
+        tensors.set(dst.id(), new TensorInfo(dst.id(), dst.name(), DataType.FLOAT32, src.shape(), dst.quant(), b, false));
+        return true;
     }
 
     static Object materialize(TensorInfo t) {

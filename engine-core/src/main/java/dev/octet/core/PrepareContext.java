@@ -76,5 +76,11 @@ public interface PrepareContext {
     default ModelFormatException invalid(String detail) { return new ModelFormatException(node().describe() + ": " + detail); }
 
     /** An unsupported-op error naming this node. */
-    default UnsupportedOpException unsupported(String detail) { return new UnsupportedOpException(node().opType(), node().index(), detail); }
+    default UnsupportedOpException unsupported(String detail) {
+        StringBuilder sig = new StringBuilder();
+        for (int i = 0; i < inputCount(); i++) sig.append(i == 0 ? "" : ", ").append(input(i) == null ? "-" : input(i).type().lowerName());
+        sig.append(" -> ");
+        for (int i = 0; i < outputCount(); i++) sig.append(i == 0 ? "" : ", ").append(output(i).type().lowerName());
+        return new UnsupportedOpException(node().opType(), node().index(), UnsupportedOpException.where(node(), sig.toString(), detail));
+    }
 }

@@ -12,6 +12,12 @@ public class UnsupportedOpException extends OctetException {
         this.nodeIndex = nodeIndex;
     }
 
+    /** The detail of an error about {@code node}: its name (when it has one), its types ("in0, in1 -> out0") and the reason. */
+    public static String where(Node node, String types, String detail) {
+        String name = node.name() == null || node.name().isEmpty() ? "" : "'" + node.name() + "' ";
+        return name + "[" + types + "]" + (detail == null || detail.isEmpty() ? "" : " " + detail);
+    }
+
     public String opType() { return opType; }
 
     public int nodeIndex() { return nodeIndex; }

@@ -27,6 +27,10 @@ import java.util.Locale;
  *       image is letterboxed ({@link Letterbox}), float inputs get pixel/255; the output is decoded by
  *       {@link YoloDecoder} (confidence threshold, default 0.25, class-wise NMS at IoU 0.45) and the boxes
  *       mapped back through the letterbox.
+ *   <li>{@link Kind#BLAZEFACE}: MediaPipe's BlazeFace short-range face detector: float32 input [1,H,W,3], outputs
+ *       regressors [1,N,16] and scores [1,N,1] for the N short-range anchors of that input size. The image is
+ *       letterboxed with black padding and fed as pixel/127.5 - 1; {@link BlazeFaceDecoder} decodes the faces
+ *       (threshold 0.5, weighted NMS at IoU 0.3), mapped back through the letterbox; label "face".
  * </ul>
  * Boxes are returned in pixels of the image passed to {@link #detect}. A Detector keeps one interpreter;
  * {@code detect} is synchronized (for parallel detection, create one Detector per thread from one shared
@@ -34,7 +38,7 @@ import java.util.Locale;
  */
 public final class Detector implements AutoCloseable {
     /** The detection model families Octet knows. */
-    public enum Kind { SSD, YOLO }
+    public enum Kind { SSD, YOLO, BLAZEFACE }
 
     static final String POSTPROCESS = "TFLite_Detection_PostProcess";
 
@@ -46,18 +50,27 @@ public final class Detector implements AutoCloseable {
     private final int inputH, inputW;
     /** SSD: graph output indices of boxes, classes, scores, count. */
     private final int[] ssdOutputs;
+    /** BlazeFace: the decoder and the output indices {regressors, classificators}. */
+    private final BlazeFaceDecoder faceDecoder;
+    private final int[] faceOutputs;
     private final Interpreter interpreter;
 
     private Detector(Model model, Kind kind, DetectorOptions options, Labels labels, int[] ssdOutputs) {
+        this(model, kind, options, labels, ssdOutputs, null, null);
+    }
+
+    private Detector(Model model, Kind kind, DetectorOptions options, Labels labels, int[] ssdOutputs, BlazeFaceDecoder faceDecoder, int[] faceOutputs) {
         this.model = model;
         this.kind = kind;
         this.options = options;
         this.labels = labels;
-        this.threshold = Float.isNaN(options.threshold()) ? (kind == Kind.SSD ? 0.5f : 0.25f) : options.threshold();
+        this.threshold = Float.isNaN(options.threshold()) ? (kind == Kind.YOLO ? 0.25f : 0.5f) : options.threshold();
         int[] hw = ImageTensors.Layout.of(model.input(0).shape()).heightWidth(model.input(0).shape());
         this.inputH = hw[0];
         this.inputW = hw[1];
         this.ssdOutputs = ssdOutputs;
+        this.faceDecoder = faceDecoder;
+        this.faceOutputs = faceOutputs;
         this.interpreter = model.newInterpreter();
     }
 
@@ -84,6 +97,12 @@ public final class Detector implements AutoCloseable {
             Labels l = options.labels() != null ? options.labels() : Labels.cocoSsd();
             return new Detector(model, Kind.SSD, options, l, ssd);
         }
+        int[] face = blazeFaceOutputs(model);
+        if (face != null) {
+            Labels l = options.labels() != null ? options.labels() : Labels.of(List.of("face"));
+            int[] hw = ImageTensors.Layout.NHWC.heightWidth(model.input(0).shape());
+            return new Detector(model, Kind.BLAZEFACE, options, l, null, BlazeFaceDecoder.shortRange(hw[1], hw[0]), face);
+        }
         if (model.outputCount() == 1) {
             TensorInfo o = model.output(0);
             int[] s = o.shape();
@@ -106,7 +125,8 @@ public final class Detector implements AutoCloseable {
         if (why != null) sb.append(" (").append(why).append(")");
         sb.append(": expected either a TFLite SSD ending in ").append(POSTPROCESS)
                 .append(" (4 float32 outputs: boxes [1,N,4], classes [1,N], scores [1,N], count [1]) or a YOLOv8/YOLO11 export")
-                .append(" (one float32 output [1,4+C,N]: cx,cy,w,h + C class scores); this model has inputs ");
+                .append(" (one float32 output [1,4+C,N]: cx,cy,w,h + C class scores) or a BlazeFace short-range face detector")
+                .append(" (float32 input [1,H,W,3], outputs regressors [1,N,16] and scores [1,N,1] for its N anchors); this model has inputs ");
         sb.append(describe(model, true)).append(" and outputs ").append(describe(model, false));
         return new InvalidInputException(sb.toString());
     }
@@ -142,6 +162,26 @@ public final class Detector implements AutoCloseable {
         return r;
     }
 
+    /**
+     * BlazeFace output positions {regressors, classificators}: a float32 NHWC image input and two float32 outputs
+     * [1,N,16] and [1,N,1] where N is the short-range anchor count for the input size; else null.
+     */
+    static int[] blazeFaceOutputs(Model model) {
+        if (model.outputCount() != 2 || model.input(0).type() != DataType.FLOAT32) return null;
+        int[] in = model.input(0).shape();
+        if (ImageTensors.Layout.of(in) != ImageTensors.Layout.NHWC) return null;
+        int anchors = BlazeFaceDecoder.shortRange(in[2], in[1]).anchorCount();
+        int reg = -1, cls = -1;
+        for (int i = 0; i < 2; i++) {
+            TensorInfo o = model.output(i);
+            int[] s = o.shape();
+            if (o.type() != DataType.FLOAT32 || s.length != 3 || s[0] != 1 || s[1] != anchors) return null;
+            if (s[2] == BlazeFaceDecoder.COORDS) reg = i;
+            else if (s[2] == 1) cls = i;
+        }
+        return reg >= 0 && cls >= 0 ? new int[] {reg, cls} : null;
+    }
+
     public Kind kind() { return kind; }
 
     public Model model() { return model; }
@@ -161,7 +201,55 @@ public final class Detector implements AutoCloseable {
 
     /** Detects objects; boxes in pixels of {@code image}, best score first. */
     public synchronized List<Detection> detect(RgbImage image) {
-        return kind == Kind.SSD ? detectSsd(image) : detectYolo(image);
+        return switch (kind) {
+            case SSD -> detectSsd(image);
+            case YOLO -> detectYolo(image);
+            case BLAZEFACE -> detectFaces(image);
+        };
+    }
+
+    /** The letterbox (black padding) and input tensor (pixel / 127.5 - 1) MediaPipe's face detection feeds BlazeFace. */
+    public static Letterbox blazeFaceLetterbox(RgbImage image, int w, int h) { return Letterbox.of(image, w, h, 0); }
+
+    /** pixel / 127.5 - 1 as float32 NHWC. */
+    public static Tensor blazeFaceInput(RgbImage sized) {
+        float[] lut = new float[256];
+        for (int v = 0; v < 256; v++) lut[v] = v / 127.5f - 1f;
+        byte[] b = sized.rgb();
+        float[] out = new float[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = lut[b[i] & 0xFF];
+        return Tensor.ofFloats(new int[] {1, sized.height(), sized.width(), 3}, out);
+    }
+
+    /**
+     * Decodes raw BlazeFace outputs into detections in pixels of the letterboxed source image (used by
+     * {@link #detect} and by tests that decode another runtime's outputs).
+     */
+    public static List<Detection> decodeFaces(BlazeFaceDecoder decoder, float[] regressors, float[] rawScores, Letterbox lb, float threshold,
+            float nmsIou, int maxDetections, String label) {
+        List<Detection> r = new ArrayList<>();
+        int w = lb.image().width(), h = lb.image().height();
+        for (BlazeFaceDecoder.Face f : decoder.decode(regressors, rawScores, threshold, nmsIou)) {
+            if (r.size() >= maxDetections) break;
+            r.add(new Detection(0, label, f.score(), (float) lb.toSourceX(f.xmin() * w), (float) lb.toSourceY(f.ymin() * h),
+                    (float) lb.toSourceX(f.xmax() * w), (float) lb.toSourceY(f.ymax() * h)));
+        }
+        return r;
+    }
+
+    private List<Detection> detectFaces(RgbImage image) {
+        Letterbox lb = blazeFaceLetterbox(image, inputW, inputH);
+        interpreter.setInput(0, blazeFaceInput(lb.image()));
+        interpreter.run();
+        float[] reg = interpreter.output(faceOutputs[0]).floats(), cls = interpreter.output(faceOutputs[1]).floats();
+        return decodeFaces(faceDecoder, reg, cls, lb, threshold, BlazeFaceDecoder.DEFAULT_NMS_IOU, options.maxDetections(), labels.get(0));
+    }
+
+    /** The last run's faces with keypoints, normalized to the model input (BlazeFace only; for callers that want the landmarks). */
+    public synchronized List<BlazeFaceDecoder.Face> lastFaces() {
+        if (kind != Kind.BLAZEFACE) throw new IllegalStateException("not a BlazeFace detector");
+        return faceDecoder.decode(interpreter.output(faceOutputs[0]).floats(), interpreter.output(faceOutputs[1]).floats(), threshold,
+                BlazeFaceDecoder.DEFAULT_NMS_IOU);
     }
 
     private List<Detection> detectSsd(RgbImage image) {
@@ -207,7 +295,7 @@ public final class Detector implements AutoCloseable {
     @Override
     public String toString() {
         return kind + " detector, input " + inputW + "x" + inputH + ", " + labels.size() + " labels, threshold " + threshold
-                + (kind == Kind.YOLO ? ", NMS IoU " + options.iou() : "");
+                + (kind == Kind.YOLO ? ", NMS IoU " + options.iou() : kind == Kind.BLAZEFACE ? ", weighted NMS IoU " + BlazeFaceDecoder.DEFAULT_NMS_IOU : "");
     }
 
     @Override

@@ -78,6 +78,12 @@ final class LayoutOps {
         sameType(ctx, in, 0);
         int r = in.rank();
         int[] perm = ctx.node().attrs().getInts(OnnxOps.ATTR_PERM, null);
+        if (perm == null && ctx.inputCount() > 1 && ctx.hasInput(1)) {
+            // TFLite TRANSPOSE: the permutation is input 1
+            if (!ctx.isConstant(1)) throw ctx.unsupported("a permutation (input 1) that is not a constant");
+            perm = ctx.constInts(1);
+            ctx.markPacked(1);
+        }
         if (perm == null) { perm = new int[r]; for (int i = 0; i < r; i++) perm[i] = r - 1 - i; }
         if (perm.length != r) throw ctx.invalid("perm " + Shapes.str(perm) + " does not match the input rank " + r);
         boolean[] seen = new boolean[r];
@@ -148,6 +154,25 @@ final class LayoutOps {
         int r = in.rank();
         Attributes a = ctx.node().attrs();
         int[] starts = a.getInts(OnnxOps.ATTR_STARTS, null), ends = a.getInts(OnnxOps.ATTR_ENDS, null), steps = a.getInts(OnnxOps.ATTR_STEPS, null);
+        if (starts == null && ends == null && ctx.inputCount() == 3) {
+            // TFLite SLICE: begin (input 1) and size (input 2, -1 = to the end), both constant, in range
+            if (!ctx.isConstant(1) || !ctx.isConstant(2)) throw ctx.unsupported("begin and size (inputs 1, 2) that are not constants");
+            int[] begin = ctx.constInts(1), size = ctx.constInts(2);
+            ctx.markPacked(1);
+            ctx.markPacked(2);
+            if (begin.length != r || size.length != r) throw ctx.invalid("begin and size need " + r + " values each, got " + begin.length + " and " + size.length);
+            int[] ish = in.shape();
+            starts = new int[r];
+            ends = new int[r];
+            for (int d = 0; d < r; d++) {
+                long end = size[d] == -1 ? ish[d] : (long) begin[d] + size[d];
+                if (begin[d] < 0 || size[d] < -1 || end > ish[d]) {
+                    throw ctx.invalid("slice begin " + begin[d] + " size " + size[d] + " is outside dim " + d + " of size " + ish[d]);
+                }
+                starts[d] = begin[d];
+                ends[d] = (int) end;
+            }
+        }
         if (starts == null || ends == null || starts.length != r || ends.length != r || (steps != null && steps.length != r)) {
             throw ctx.invalid("needs starts and ends (and optional steps) with one value per input dim (" + r + ")");
         }

@@ -53,7 +53,7 @@ final class ConvOps {
 
     /** An unsupported-op error whose message also carries the node's name. */
     static UnsupportedOpException unsupported(PrepareContext ctx, String detail) {
-        return ctx.unsupported("'" + ctx.node().name() + "': " + detail);
+        return ctx.unsupported(detail); // PrepareContext.unsupported names the node and its types
     }
 
     /** The fused activation attribute, checked against the ones conv-like ops support. */
