@@ -46,9 +46,15 @@ final class SimdConvOps {
 
     private static boolean constantOrAbsent(PrepareContext ctx, int i) { return !ctx.hasInput(i) || ctx.isConstant(i); }
 
+    /** Hybrid (float input, int8 weights) nodes run the reference kernel. */
+    static boolean hybrid(PrepareContext ctx) {
+        return ctx.input(INPUT).type() == DataType.FLOAT32 && ctx.input(FILTER).type() != DataType.FLOAT32
+                && ctx.input(FILTER).type() != DataType.FLOAT16;
+    }
+
     private static Kernel conv2d(PrepareContext ctx, Kernel ref) {
         int bits = chooseBits();
-        if (bits == 0 || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
+        if (bits == 0 || hybrid(ctx) || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
         int[] in = ctx.input(INPUT).shape(), f = ctx.input(FILTER).shape();
         if (in[3] != f[3]) return ref; // grouped convolution: reference
         int co = f[0];
@@ -59,7 +65,7 @@ final class SimdConvOps {
 
     private static Kernel fullyConnected(PrepareContext ctx, Kernel ref) {
         int bits = chooseBits();
-        if (bits == 0 || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
+        if (bits == 0 || hybrid(ctx) || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
         int[] f = ctx.input(FILTER).shape();
         int co = f[0], k = f[1];
         int batch = ctx.input(INPUT).size() / k;

@@ -46,6 +46,9 @@ final class SimdDepthwiseOps {
         int lanes = bits / 32;
         if (!ctx.isConstant(1)) return null;
         if (ctx.hasInput(2) && !ctx.isConstant(2)) return null;
+        if (ctx.input(0).type() == DataType.FLOAT32 && ctx.input(1).type() != DataType.FLOAT32 && ctx.input(1).type() != DataType.FLOAT16) {
+            return null; // hybrid: reference
+        }
         TensorInfo x = ctx.input(0), f = ctx.input(1), out = ctx.output(0);
         int[] in = x.shape(), fs = f.shape();
         int ci = in[3], co = fs[3], m = co / ci, kH = fs[1], kW = fs[2], taps = kH * kW;

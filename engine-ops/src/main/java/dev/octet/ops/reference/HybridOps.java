@@ -1,0 +1,304 @@
+package dev.octet.ops.reference;
+
+import static dev.octet.ops.reference.ConvOps.BIAS;
+import static dev.octet.ops.reference.ConvOps.FILTER;
+import static dev.octet.ops.reference.ConvOps.INPUT;
+
+import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
+import dev.octet.core.Kernel;
+import dev.octet.core.PrepareContext;
+import dev.octet.core.QuantMath;
+import dev.octet.ops.reference.ConvOps.HybridWeights;
+
+/**
+ * The dynamic-range ("hybrid") kernels of the conv family: float32 input and output, int8 constant weights, float32
+ * bias. Each run quantizes the float input to int8 with {@link HybridMath} (into scratch), accumulates int8 x int8
+ * products in int32 and scales the accumulators back to float, in the order TFLite 2.6.2 (x86-64, builtin kernels)
+ * does, so outputs carry the same float bits:
+ * <ul>
+ *   <li>FULLY_CONNECTED (fully_connected.cc EvalHybrid): each batch row quantized symmetrically, or asymmetrically
+ *       with {@code asymmetric_quantize_inputs}; factor {@code f = rowFactor * weightScale} (float);
+ *       {@code y = bias + (float) (dot - rowSum * offset) * f}; then the activation. An input that is all zeros
+ *       gives {@code y = bias}. Per-tensor weights only (TFLite 2.6 ignores per-channel scales here).
+ *   <li>CONV_2D with equal weight scales (conv.cc EvalHybrid): each batch image quantized symmetrically as one
+ *       row; {@code f = imageFactor * weightScale}; {@code y = (0 + (float) acc * f) + bias}; padding reads 0.
+ *   <li>CONV_2D with per-channel scales that differ (EvalHybridPerChannel): each image quantized
+ *       asymmetrically; {@code y = (float) (acc - rowSum * offset) * (channelScale * imageScale) + bias}; padding
+ *       reads the zero point, i.e. contributes 0.
+ *   <li>DEPTHWISE_CONV_2D (depthwise_conv.cc EvalHybridPerChannel, always): each image quantized asymmetrically;
+ *       {@code y = ((float) acc * imageScale) * channelScale + bias}, acc summing {@code w * (q - offset)} over the
+ *       taps inside the image.
+ * </ul>
+ * The fused activation is a float clamp. Filters must be constant (the row sums are computed at load).
+ */
+final class HybridOps {
+    private HybridOps() {}
+
+    /** Float bias of {@code channels} values (zeros when absent), or null to read at run time. */
+    private static float[] bias(PrepareContext ctx, int channels) { return ConvOps.packFloatBias(ctx, channels); }
+
+    private static void requestScratch(PrepareContext ctx, int quantized, int rows) {
+        ctx.requestScratch(DataType.Storage.BYTE, quantized);
+        ctx.requestScratch(DataType.Storage.FLOAT, rows);
+        ctx.requestScratch(DataType.Storage.INT, rows);
+    }
+
+    /** Quantizes {@code rows} rows of {@code n} floats into the scratch (bytes, factors, offsets). */
+    private static void quantizeRows(ExecContext ec, int inputId, int rows, int n, boolean asymmetric) {
+        float[] x = ec.floats(inputId);
+        int xOff = ec.offset(inputId);
+        byte[] q = ec.scratchBytes();
+        float[] f = ec.scratchFloats();
+        int[] o = ec.scratchInts();
+        Conv2D.forEachRow(ec, rows, r -> HybridMath.quantizeRow(asymmetric, x, xOff + r * n, n, q, r * n, f, o, r));
+    }
+
+    // ------------------------------------------------------------------------------------------ FULLY_CONNECTED
+
+    static Kernel fullyConnected(PrepareContext ctx, int batch, int depth, int outC, boolean asymmetric) {
+        HybridWeights hw = ConvOps.hybridWeights(ctx, outC, 0);
+        if (hw.perChannel()) {
+            throw ConvOps.unsupported(ctx, "hybrid FULLY_CONNECTED with per-channel weight scales (TFLite 2.6 supports only per-tensor here)");
+        }
+        float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
+        byte[] w = ConvOps.packByteFilter(ctx);
+        int[] rowSums = new int[outC];
+        HybridMath.rowSums(w, 0, outC, depth, rowSums, 0);
+        requestScratch(ctx, batch * depth, batch);
+        int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
+        return new FC(batch, depth, outC, ids, w, rowSums, hw.tensorScale(), bias(ctx, outC), asymmetric, act[0], act[1]);
+    }
+
+    static final class FC implements Kernel {
+        private final int batch, depth, outC, inputId, biasId, outputId;
+        private final byte[] filter;
+        private final int[] rowSums;
+        private final float weightScale;
+        private final float[] bias;
+        private final boolean asymmetric;
+        private final float min, max;
+
+        FC(int batch, int depth, int outC, int[] ids, byte[] filter, int[] rowSums, float weightScale, float[] bias, boolean asymmetric,
+           float min, float max) {
+            this.batch = batch;
+            this.depth = depth;
+            this.outC = outC;
+            this.inputId = ids[0];
+            this.biasId = ids[1];
+            this.outputId = ids[2];
+            this.filter = filter;
+            this.rowSums = rowSums;
+            this.weightScale = weightScale;
+            this.bias = bias;
+            this.asymmetric = asymmetric;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            float[] bs = bias != null ? bias : ec.floats(biasId);
+            int bOff = bias != null ? 0 : ec.offset(biasId);
+            float[] y = ec.floats(outputId);
+            int yOff = ec.offset(outputId);
+            if (HybridMath.isZero(ec.floats(inputId), ec.offset(inputId), batch * depth)) {
+                for (int b = 0; b < batch; b++) {
+                    for (int oc = 0; oc < outC; oc++) y[yOff + b * outC + oc] = QuantMath.clampFloat(bs[bOff + oc], min, max);
+                }
+                return;
+            }
+            quantizeRows(ec, inputId, batch, depth, asymmetric);
+            byte[] q = ec.scratchBytes();
+            float[] factors = ec.scratchFloats();
+            int[] offsets = ec.scratchInts();
+            Conv2D.forEachRow(ec, batch, b -> {
+                float f = factors[b] * weightScale;
+                int offset = offsets[b];
+                int base = yOff + b * outC;
+                for (int oc = 0; oc < outC; oc++) {
+                    int dot = HybridMath.dot(filter, oc * depth, q, b * depth, depth);
+                    float v = HybridMath.accumulate(bs[bOff + oc], dot, rowSums[oc], offset, f);
+                    y[base + oc] = QuantMath.clampFloat(v, min, max);
+                }
+            });
+        }
+
+        @Override
+        public long macs() { return (long) batch * depth * outC; }
+    }
+
+    // ------------------------------------------------------------------------------------------ CONV_2D
+
+    static Kernel conv(PrepareContext ctx, Conv2D.Geometry g) {
+        if (g.groups() != 1) throw ConvOps.unsupported(ctx, "hybrid grouped CONV_2D");
+        HybridWeights hw = ConvOps.hybridWeights(ctx, g.outC(), 0);
+        float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
+        byte[] w = ConvOps.packByteFilter(ctx);
+        Window win = g.win();
+        int taps = win.kH() * win.kW() * g.inC();
+        int[] rowSums = new int[g.outC()];
+        HybridMath.rowSums(w, 0, g.outC(), taps, rowSums, 0);
+        int imageSize = win.inH() * win.inW() * g.inC();
+        requestScratch(ctx, g.batch() * imageSize, g.batch());
+        int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
+        return new Conv(g, ids, w, rowSums, hw, bias(ctx, g.outC()), act[0], act[1]);
+    }
+
+    static final class Conv implements Kernel {
+        private final Conv2D.Geometry g;
+        private final int inputId, biasId, outputId;
+        private final byte[] filter; // [Co,KH,KW,Ci]
+        private final int[] rowSums;
+        private final float[] scales;
+        private final boolean perChannel;
+        private final float[] bias;
+        private final float min, max;
+
+        Conv(Conv2D.Geometry g, int[] ids, byte[] filter, int[] rowSums, HybridWeights hw, float[] bias, float min, float max) {
+            this.g = g;
+            this.inputId = ids[0];
+            this.biasId = ids[1];
+            this.outputId = ids[2];
+            this.filter = filter;
+            this.rowSums = rowSums;
+            this.scales = hw.scales();
+            this.perChannel = hw.perChannel();
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            Window win = g.win();
+            int imageSize = win.inH() * win.inW() * g.inC();
+            quantizeRows(ec, inputId, g.batch(), imageSize, perChannel);
+            Conv2D.forEachRow(ec, g.rows(), r -> row(ec, r));
+        }
+
+        private void row(ExecContext ec, int row) {
+            Window win = g.win();
+            int inH = win.inH(), inW = win.inW(), inC = g.inC(), outW = win.outW(), outC = g.outC();
+            int kH = win.kH(), kW = win.kW();
+            int b = row / win.outH(), oy = row % win.outH();
+            byte[] x = ec.scratchBytes();
+            float factor = ec.scratchFloats()[b];
+            int offset = ec.scratchInts()[b];
+            float tensorFactor = factor * scales[0];
+            float[] bs = bias != null ? bias : ec.floats(biasId);
+            int bOff = bias != null ? 0 : ec.offset(biasId);
+            float[] y = ec.floats(outputId);
+            int yOff = ec.offset(outputId) + row * outW * outC;
+            int iy0 = oy * win.strideH() - win.padTop();
+            for (int ox = 0; ox < outW; ox++) {
+                int ix0 = ox * win.strideW() - win.padLeft();
+                for (int oc = 0; oc < outC; oc++) {
+                    int acc = 0;
+                    for (int ky = 0; ky < kH; ky++) {
+                        int iy = iy0 + ky * win.dilationH();
+                        for (int kx = 0; kx < kW; kx++) {
+                            int ix = ix0 + kx * win.dilationW();
+                            int wBase = ((oc * kH + ky) * kW + kx) * inC;
+                            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
+                                // padding: TFLite's im2col writes the zero point (0 for symmetric inputs)
+                                if (perChannel) acc += offset * HybridMath.rowSum(filter, wBase, inC);
+                                continue;
+                            }
+                            acc += HybridMath.dot(filter, wBase, x, ((b * inH + iy) * inW + ix) * inC, inC);
+                        }
+                    }
+                    float v;
+                    if (perChannel) {
+                        v = (float) (acc - rowSums[oc] * offset) * (scales[oc] * factor) + bs[bOff + oc];
+                    } else {
+                        v = (0f + (float) acc * tensorFactor) + bs[bOff + oc];
+                    }
+                    y[yOff + ox * outC + oc] = QuantMath.clampFloat(v, min, max);
+                }
+            }
+        }
+
+        @Override
+        public long macs() { return g.macs(); }
+    }
+
+    // ------------------------------------------------------------------------------------------ DEPTHWISE_CONV_2D
+
+    static Kernel depthwise(PrepareContext ctx, DepthwiseConv2D.Geometry g) {
+        HybridWeights hw = ConvOps.hybridWeights(ctx, g.outC(), 3);
+        float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
+        byte[] w = ConvOps.packByteFilter(ctx);
+        Window win = g.win();
+        int imageSize = win.inH() * win.inW() * g.inC();
+        requestScratch(ctx, g.batch() * imageSize, g.batch());
+        int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
+        return new Depthwise(g, ids, w, hw.scales(), bias(ctx, g.outC()), act[0], act[1]);
+    }
+
+    static final class Depthwise implements Kernel {
+        private final DepthwiseConv2D.Geometry g;
+        private final int inputId, biasId, outputId;
+        private final byte[] filter; // [1,KH,KW,Co]
+        private final float[] scales;
+        private final float[] bias;
+        private final float min, max;
+
+        Depthwise(DepthwiseConv2D.Geometry g, int[] ids, byte[] filter, float[] scales, float[] bias, float min, float max) {
+            this.g = g;
+            this.inputId = ids[0];
+            this.biasId = ids[1];
+            this.outputId = ids[2];
+            this.filter = filter;
+            this.scales = scales;
+            this.bias = bias;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            Window win = g.win();
+            quantizeRows(ec, inputId, g.batch(), win.inH() * win.inW() * g.inC(), true);
+            Conv2D.forEachRow(ec, g.rows(), r -> row(ec, r));
+        }
+
+        private void row(ExecContext ec, int row) {
+            Window win = g.win();
+            int inH = win.inH(), inW = win.inW(), inC = g.inC(), mult = g.multiplier(), outW = win.outW(), outC = g.outC();
+            int kH = win.kH(), kW = win.kW();
+            int b = row / win.outH(), oy = row % win.outH();
+            byte[] x = ec.scratchBytes();
+            float factor = ec.scratchFloats()[b];
+            int offset = ec.scratchInts()[b];
+            float[] bs = bias != null ? bias : ec.floats(biasId);
+            int bOff = bias != null ? 0 : ec.offset(biasId);
+            float[] y = ec.floats(outputId);
+            int yOff = ec.offset(outputId) + row * outW * outC;
+            int iy0 = oy * win.strideH() - win.padTop();
+            for (int ox = 0; ox < outW; ox++) {
+                int ix0 = ox * win.strideW() - win.padLeft();
+                for (int ic = 0; ic < inC; ic++) {
+                    for (int m = 0; m < mult; m++) {
+                        int oc = ic * mult + m;
+                        int acc = 0;
+                        for (int ky = 0; ky < kH; ky++) {
+                            int iy = iy0 + ky * win.dilationH();
+                            if (iy < 0 || iy >= inH) continue;
+                            for (int kx = 0; kx < kW; kx++) {
+                                int ix = ix0 + kx * win.dilationW();
+                                if (ix < 0 || ix >= inW) continue;
+                                acc += filter[(ky * kW + kx) * outC + oc] * (x[((b * inH + iy) * inW + ix) * inC + ic] - offset);
+                            }
+                        }
+                        float v = (float) acc * factor * scales[oc] + bs[bOff + oc];
+                        y[yOff + ox * outC + oc] = QuantMath.clampFloat(v, min, max);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public long macs() { return g.macs(); }
+    }
+}

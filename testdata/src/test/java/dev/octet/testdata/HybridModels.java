@@ -1,0 +1,145 @@
+package dev.octet.testdata;
+
+import dev.octet.core.DataType;
+import dev.octet.core.QuantParams;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One-op dynamic-range ("hybrid") TFLite models and their float twins: float32 input and output, int8 constant
+ * weights quantized symmetrically the way the TFLite converter does for dynamic-range quantization (per output
+ * channel or per tensor: {@code scale = max|w| / 127}, {@code q = round(w / scale)}), float32 bias. The twin is the
+ * same op with the dequantized weights {@code q * scale} as float32, so the two differ only by the on-the-fly input
+ * quantization.
+ */
+final class HybridModels {
+    private HybridModels() {}
+
+    /** Weights quantized for a dynamic-range model: int8 values, one scale per channel (or one), and the dequantized floats. */
+    record Weights(byte[] q, float[] scales, float[] dequantized, int axis, boolean perChannel) {
+        QuantParams quant() {
+            return perChannel ? QuantParams.perAxis(scales, new int[scales.length], axis) : QuantParams.perTensor(scales[0], 0);
+        }
+    }
+
+    /**
+     * Quantizes float weights symmetrically to int8 as the TFLite converter does for dynamic-range models: per channel
+     * along {@code axis} (the output-channel axis) or per tensor.
+     */
+    static Weights quantizeWeights(float[] w, int[] shape, int axis, boolean perChannel) {
+        int channels = perChannel ? shape[axis] : 1;
+        int inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        float[] maxAbs = new float[channels];
+        for (int i = 0; i < w.length; i++) {
+            int c = perChannel ? (i / inner) % shape[axis] : 0;
+            maxAbs[c] = Math.max(maxAbs[c], Math.abs(w[i]));
+        }
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) scales[c] = maxAbs[c] == 0 ? 1f : maxAbs[c] / 127f;
+        byte[] q = new byte[w.length];
+        float[] dq = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            int c = perChannel ? (i / inner) % shape[axis] : 0;
+            int v = (int) Math.max(-127, Math.min(127, Math.round(w[i] / scales[c])));
+            q[i] = (byte) v;
+            dq[i] = v * scales[c];
+        }
+        return new Weights(q, scales, dq, axis, perChannel);
+    }
+
+    static float[] gaussian(Random r, int n, float scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * scale);
+        return v;
+    }
+
+    static byte[] floatBytes(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) b.putFloat(x);
+        return b.array();
+    }
+
+    private static int filter(ModelWriter tw, Weights q, int[] shape, boolean hybrid) {
+        return hybrid ? tw.addTensor("filter", DataType.INT8, shape, q.quant(), q.q())
+                : tw.addTensor("filter", DataType.FLOAT32, shape, null, floatBytes(q.dequantized()));
+    }
+
+    /** FULLY_CONNECTED: input [batch, k] (or [2, batch/2, k] with keepNumDims), filter [co, k]. */
+    static byte[] fc(boolean hybrid, int batch, int k, int co, boolean perChannel, boolean asymmetric, String act, boolean withBias,
+                     boolean keepNumDims, long seed) {
+        Random r = new Random(seed);
+        ModelWriter tw = ModelWriter.project();
+        int[] fshape = {co, k};
+        Weights wq = quantizeWeights(gaussian(r, co * k, 0.4f), fshape, 0, perChannel);
+        int[] inShape = keepNumDims ? new int[] {2, batch / 2, k} : new int[] {batch, k};
+        int[] outShape = keepNumDims ? new int[] {2, batch / 2, co} : new int[] {batch, co};
+        int in = tw.addTensor("in", DataType.FLOAT32, inShape, null, null);
+        int filt = filter(tw, wq, fshape, hybrid);
+        int bias = withBias ? tw.addTensor("bias", DataType.FLOAT32, new int[] {co}, null, floatBytes(gaussian(r, co, 1f))) : -1;
+        int out = tw.addTensor("out", DataType.FLOAT32, outShape, null, null);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fused_activation_function", act);
+        if (keepNumDims) o.put("keep_num_dims", true);
+        if (asymmetric) o.put("asymmetric_quantize_inputs", true);
+        tw.addOp("FULLY_CONNECTED", new int[] {in, filt, bias}, new int[] {out}, o);
+        return tw.inputs(in).outputs(out).build();
+    }
+
+    /** CONV_2D: input [n, h, w, ci], filter [co, kh, kw, ci]; perChannel gives distinct per-channel scales. */
+    static byte[] conv(boolean hybrid, int n, int h, int w, int ci, int co, int kh, int kw, int s, int d, String pad, String act, boolean perChannel,
+                       long seed) {
+        Random r = new Random(seed);
+        ModelWriter tw = ModelWriter.project();
+        int[] fshape = {co, kh, kw, ci};
+        float[] wf = gaussian(r, co * kh * kw * ci, 0.3f);
+        for (int c = 0; c < co; c++) { // channels of different magnitudes, as in trained models
+            float m = 0.2f + 2f * r.nextFloat();
+            for (int i = 0; i < kh * kw * ci; i++) wf[c * kh * kw * ci + i] *= m;
+        }
+        Weights wq = quantizeWeights(wf, fshape, 0, perChannel);
+        int oh = SingleOpCases.outSize(h, kh, s, d, pad), ow = SingleOpCases.outSize(w, kw, s, d, pad);
+        int in = tw.addTensor("in", DataType.FLOAT32, new int[] {n, h, w, ci}, null, null);
+        int filt = filter(tw, wq, fshape, hybrid);
+        int bias = tw.addTensor("bias", DataType.FLOAT32, new int[] {co}, null, floatBytes(gaussian(r, co, 1f)));
+        int out = tw.addTensor("out", DataType.FLOAT32, new int[] {n, oh, ow, co}, null, null);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("padding", pad);
+        o.put("stride_w", s);
+        o.put("stride_h", s);
+        o.put("dilation_w_factor", d);
+        o.put("dilation_h_factor", d);
+        o.put("fused_activation_function", act);
+        tw.addOp("CONV_2D", new int[] {in, filt, bias}, new int[] {out}, o);
+        return tw.inputs(in).outputs(out).build();
+    }
+
+    /** DEPTHWISE_CONV_2D: input [n, h, w, ci], filter [1, kh, kw, ci * mult]. */
+    static byte[] depthwise(boolean hybrid, int n, int h, int w, int ci, int mult, int kh, int kw, int s, int d, String pad, String act,
+                            boolean perChannel, long seed) {
+        Random r = new Random(seed);
+        ModelWriter tw = ModelWriter.project();
+        int co = ci * mult;
+        int[] fshape = {1, kh, kw, co};
+        float[] wf = gaussian(r, kh * kw * co, 0.5f);
+        Weights wq = quantizeWeights(wf, fshape, 3, perChannel);
+        int oh = SingleOpCases.outSize(h, kh, s, d, pad), ow = SingleOpCases.outSize(w, kw, s, d, pad);
+        int in = tw.addTensor("in", DataType.FLOAT32, new int[] {n, h, w, ci}, null, null);
+        int filt = filter(tw, wq, fshape, hybrid);
+        int bias = tw.addTensor("bias", DataType.FLOAT32, new int[] {co}, null, floatBytes(gaussian(r, co, 1f)));
+        int out = tw.addTensor("out", DataType.FLOAT32, new int[] {n, oh, ow, co}, null, null);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("padding", pad);
+        o.put("stride_w", s);
+        o.put("stride_h", s);
+        o.put("depth_multiplier", mult);
+        o.put("fused_activation_function", act);
+        o.put("dilation_w_factor", d);
+        o.put("dilation_h_factor", d);
+        tw.addOp("DEPTHWISE_CONV_2D", new int[] {in, filt, bias}, new int[] {out}, o);
+        return tw.inputs(in).outputs(out).build();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.octet.testdata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.octet.core.Interpreter;
+import dev.octet.core.KernelMode;
+import dev.octet.core.Model;
+import dev.octet.core.ModelOptions;
+import dev.octet.core.Tensor;
+import dev.octet.loaders.Octet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Dynamic-range (hybrid) single-op models ({@link HybridModels}) run by TFLite 2.6.2 and by Octet (REFERENCE and
+ * SIMD modes) on many random inputs of different shapes of distribution (wide and narrow ranges, all-positive,
+ * all-negative, rows of zeros, the all-zero input, integer inputs that put the quantization on exact .5 ties).
+ * TFLite's hybrid output is a pure function of int32 accumulators, the row quantization and float scales, so the
+ * criterion is the strictest one: identical float bits. Each case also runs the float twin (dequantized weights)
+ * in TFLite and reports how far the hybrid result is from it (the tolerance dynamic-range quantization has),
+ * and checks Octet stays within TFLite's own distance.
+ */
+class HybridOracleTest {
+    static final int INPUTS = 24;
+
+    record Case(String name, Function<Boolean, byte[]> model) {}
+
+    static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        long seed = 9100;
+        for (boolean asym : new boolean[] {false, true}) {
+            String a = asym ? " asym" : " sym";
+            for (String act : new String[] {"NONE", "RELU", "RELU6", "RELU_N1_TO_1"}) {
+                final long s = seed++;
+                c.add(new Case("FC b3 k37 co19" + a + " " + act, h -> HybridModels.fc(h, 3, 37, 19, false, asym, act, true, false, s)));
+            }
+            final long s1 = seed++, s2 = seed++, s3 = seed++, s4 = seed++;
+            c.add(new Case("FC b1 k1 co1" + a, h -> HybridModels.fc(h, 1, 1, 1, false, asym, "NONE", true, false, s1)));
+            c.add(new Case("FC b8 k200 co64" + a + " no bias", h -> HybridModels.fc(h, 8, 200, 64, false, asym, "NONE", false, false, s2)));
+            c.add(new Case("FC b4 k13 co7" + a + " keep_num_dims", h -> HybridModels.fc(h, 4, 13, 7, false, asym, "RELU", true, true, s3)));
+            c.add(new Case("FC b5 k1024 co33" + a, h -> HybridModels.fc(h, 5, 1024, 33, false, asym, "NONE", true, false, s4)));
+        }
+        for (boolean pc : new boolean[] {true, false}) {
+            String p = pc ? " per-channel" : " per-tensor";
+            long s = seed;
+            seed += 10;
+            c.add(new Case("CONV k3 SAME" + p, h -> HybridModels.conv(h, 1, 9, 7, 5, 6, 3, 3, 1, 1, "SAME", "NONE", pc, s)));
+            c.add(new Case("CONV k3 s2 VALID RELU6 b2" + p, h -> HybridModels.conv(h, 2, 11, 10, 4, 9, 3, 3, 2, 1, "VALID", "RELU6", pc, s + 1)));
+            c.add(new Case("CONV k1 b3 RELU" + p, h -> HybridModels.conv(h, 3, 5, 6, 16, 8, 1, 1, 1, 1, "SAME", "RELU", pc, s + 2)));
+            c.add(new Case("CONV k3 dilation2 SAME" + p, h -> HybridModels.conv(h, 1, 10, 9, 3, 5, 3, 3, 1, 2, "SAME", "NONE", pc, s + 3)));
+            c.add(new Case("CONV k5x5 s2 SAME RELU_N1_TO_1 b2" + p, h -> HybridModels.conv(h, 2, 13, 12, 7, 4, 5, 5, 2, 1, "SAME", "RELU_N1_TO_1", pc, s + 4)));
+        }
+        long s = seed;
+        c.add(new Case("DW k3 SAME m1", h -> HybridModels.depthwise(h, 1, 9, 8, 6, 1, 3, 3, 1, 1, "SAME", "NONE", true, s)));
+        c.add(new Case("DW k3 s2 VALID m2 b2 RELU6", h -> HybridModels.depthwise(h, 2, 12, 11, 5, 2, 3, 3, 2, 1, "VALID", "RELU6", true, s + 1)));
+        c.add(new Case("DW k5 dilation2 SAME m3 RELU", h -> HybridModels.depthwise(h, 1, 13, 12, 4, 3, 5, 5, 1, 2, "SAME", "RELU", true, s + 2)));
+        c.add(new Case("DW k3 b3 32ch", h -> HybridModels.depthwise(h, 3, 6, 7, 32, 1, 3, 3, 1, 1, "SAME", "NONE", true, s + 3)));
+        return c;
+    }
+
+    /** Random float inputs of several kinds, chosen by index; rows are the last dimension's vectors. */
+    static float[] input(int size, int rowLen, int kind, Random r) {
+        float[] x = new float[size];
+        float scale = (float) Math.pow(10, -3 + 5 * r.nextDouble());
+        for (int i = 0; i < size; i++) {
+            switch (kind % 7) {
+                case 0 -> x[i] = (float) (r.nextGaussian() * scale);
+                case 1 -> x[i] = (r.nextFloat() * 2 - 1) * scale;
+                case 2 -> x[i] = r.nextFloat() * scale;
+                case 3 -> x[i] = -r.nextFloat() * scale + (r.nextInt(50) == 0 ? 0 : 0);
+                case 4 -> x[i] = (i / rowLen) % 2 == 1 ? 0f : (r.nextInt(3) == 0 ? 0f : (float) r.nextGaussian() * scale); // zero rows
+                case 5 -> x[i] = r.nextInt(509) - 254; // integers in [-254, 254]: with 254 present, x * 127/254 hits .5 ties
+                default -> x[i] = kind == 6 ? 0f : (float) (r.nextGaussian() * scale + scale * 0.7);
+            }
+        }
+        if (kind % 7 == 5 && size > 0) x[r.nextInt(size)] = r.nextBoolean() ? 254f : -254f;
+        return x;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> hybridOpsMatchTfliteBitForBit() {
+        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+    }
+
+    private static void check(Case c) {
+        TfliteOracle.assumeAvailable();
+        byte[] hybrid = c.model().apply(true), twin = c.model().apply(false);
+        List<Model> models = new ArrayList<>();
+        for (KernelMode mode : KernelMode.values()) models.add(Octet.load(hybrid, ModelOptions.DEFAULT.withKernels(mode)));
+        Random r = new Random(c.name().hashCode());
+        long compared = 0, differing = 0;
+        double maxAbs = 0, tflTwin = 0, octTwin = 0;
+        try (TfliteOracle oh = TfliteOracle.load(hybrid); TfliteOracle ot = TfliteOracle.load(twin)) {
+            int[] shape = oh.input(0).shape();
+            int size = oh.input(0).size();
+            for (int n = 0; n < INPUTS; n++) {
+                Tensor in = Tensor.ofFloats(shape, input(size, shape[shape.length - 1], n, r));
+                float[] expected = oh.run(in).get(0).floats();
+                float[] reference = ot.run(in).get(0).floats();
+                for (Model m : models) {
+                    float[] actual;
+                    try (Interpreter it = m.newInterpreter()) {
+                        it.setInput(0, in);
+                        it.run();
+                        actual = it.output(0).floats();
+                    }
+                    assertEquals(expected.length, actual.length);
+                    for (int i = 0; i < expected.length; i++) {
+                        compared++;
+                        if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                            if (differing < 5) System.out.println(c.name() + " input " + n + " [" + i + "]: tflite " + expected[i] + " octet " + actual[i]);
+                            differing++;
+                        }
+                        maxAbs = Math.max(maxAbs, Math.abs(expected[i] - actual[i]));
+                        tflTwin = Math.max(tflTwin, Math.abs(expected[i] - reference[i]));
+                        octTwin = Math.max(octTwin, Math.abs(actual[i] - reference[i]));
+                    }
+                }
+            }
+        }
+        System.out.printf("HYBRID %-40s compared %7d differing bits %d max|octet-tflite| %.3g  max|tflite hybrid - float twin| %.4g  octet %.4g%n",
+                c.name(), compared, differing, maxAbs, tflTwin, octTwin);
+        if (differing > 0) fail(c.name() + ": " + differing + " of " + compared + " outputs differ from TFLite 2.6.2 (max abs " + maxAbs + ")");
+        assertTrue(octTwin <= tflTwin, "Octet is further from the float twin than TFLite's hybrid kernel: " + octTwin + " > " + tflTwin);
+    }
+}
