@@ -18,10 +18,25 @@ import java.util.Random;
 final class HybridModels {
     private HybridModels() {}
 
+    /** How the int8 weights are described: one scale, one per channel, or per axis with all scales equal. */
+    enum WeightMode { PER_TENSOR, PER_CHANNEL, PER_AXIS_EQUAL }
+
+    private static Weights weights(float[] w, int[] shape, int axis, WeightMode mode) {
+        Weights q = quantizeWeights(w, shape, axis, mode == WeightMode.PER_CHANNEL);
+        return mode == WeightMode.PER_AXIS_EQUAL ? q.equalScalesPerAxis() : q;
+    }
+
     /** Weights quantized for a dynamic-range model: int8 values, one scale per channel (or one), and the dequantized floats. */
-    record Weights(byte[] q, float[] scales, float[] dequantized, int axis, boolean perChannel) {
+    record Weights(byte[] q, float[] scales, float[] dequantized, int axis, boolean perChannel, int channels) {
         QuantParams quant() {
             return perChannel ? QuantParams.perAxis(scales, new int[scales.length], axis) : QuantParams.perTensor(scales[0], 0);
+        }
+
+        /** The same weights described per axis with the one per-tensor scale repeated for every channel. */
+        Weights equalScalesPerAxis() {
+            float[] s = new float[channels];
+            java.util.Arrays.fill(s, scales[0]);
+            return new Weights(q, s, dequantized, axis, true, channels);
         }
     }
 
@@ -48,7 +63,7 @@ final class HybridModels {
             q[i] = (byte) v;
             dq[i] = v * scales[c];
         }
-        return new Weights(q, scales, dq, axis, perChannel);
+        return new Weights(q, scales, dq, axis, perChannel, shape[axis]);
     }
 
     static float[] gaussian(Random r, int n, float scale) {
@@ -69,12 +84,12 @@ final class HybridModels {
     }
 
     /** FULLY_CONNECTED: input [batch, k] (or [2, batch/2, k] with keepNumDims), filter [co, k]. */
-    static byte[] fc(boolean hybrid, int batch, int k, int co, boolean perChannel, boolean asymmetric, String act, boolean withBias,
+    static byte[] fc(boolean hybrid, int batch, int k, int co, WeightMode mode, boolean asymmetric, String act, boolean withBias,
                      boolean keepNumDims, long seed) {
         Random r = new Random(seed);
         ModelWriter tw = ModelWriter.project();
         int[] fshape = {co, k};
-        Weights wq = quantizeWeights(gaussian(r, co * k, 0.4f), fshape, 0, perChannel);
+        Weights wq = weights(gaussian(r, co * k, 0.4f), fshape, 0, mode);
         int[] inShape = keepNumDims ? new int[] {2, batch / 2, k} : new int[] {batch, k};
         int[] outShape = keepNumDims ? new int[] {2, batch / 2, co} : new int[] {batch, co};
         int in = tw.addTensor("in", DataType.FLOAT32, inShape, null, null);
@@ -90,7 +105,7 @@ final class HybridModels {
     }
 
     /** CONV_2D: input [n, h, w, ci], filter [co, kh, kw, ci]; perChannel gives distinct per-channel scales. */
-    static byte[] conv(boolean hybrid, int n, int h, int w, int ci, int co, int kh, int kw, int s, int d, String pad, String act, boolean perChannel,
+    static byte[] conv(boolean hybrid, int n, int h, int w, int ci, int co, int kh, int kw, int s, int d, String pad, String act, WeightMode mode,
                        long seed) {
         Random r = new Random(seed);
         ModelWriter tw = ModelWriter.project();
@@ -100,7 +115,7 @@ final class HybridModels {
             float m = 0.2f + 2f * r.nextFloat();
             for (int i = 0; i < kh * kw * ci; i++) wf[c * kh * kw * ci + i] *= m;
         }
-        Weights wq = quantizeWeights(wf, fshape, 0, perChannel);
+        Weights wq = weights(wf, fshape, 0, mode);
         int oh = SingleOpCases.outSize(h, kh, s, d, pad), ow = SingleOpCases.outSize(w, kw, s, d, pad);
         int in = tw.addTensor("in", DataType.FLOAT32, new int[] {n, h, w, ci}, null, null);
         int filt = filter(tw, wq, fshape, hybrid);
@@ -119,13 +134,13 @@ final class HybridModels {
 
     /** DEPTHWISE_CONV_2D: input [n, h, w, ci], filter [1, kh, kw, ci * mult]. */
     static byte[] depthwise(boolean hybrid, int n, int h, int w, int ci, int mult, int kh, int kw, int s, int d, String pad, String act,
-                            boolean perChannel, long seed) {
+                            WeightMode mode, long seed) {
         Random r = new Random(seed);
         ModelWriter tw = ModelWriter.project();
         int co = ci * mult;
         int[] fshape = {1, kh, kw, co};
         float[] wf = gaussian(r, kh * kw * co, 0.5f);
-        Weights wq = quantizeWeights(wf, fshape, 3, perChannel);
+        Weights wq = weights(wf, fshape, 3, mode);
         int oh = SingleOpCases.outSize(h, kh, s, d, pad), ow = SingleOpCases.outSize(w, kw, s, d, pad);
         int in = tw.addTensor("in", DataType.FLOAT32, new int[] {n, h, w, ci}, null, null);
         int filt = filter(tw, wq, fshape, hybrid);

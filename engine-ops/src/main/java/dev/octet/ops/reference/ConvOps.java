@@ -116,9 +116,9 @@ final class ConvOps {
      * The weight scales of a hybrid op's int8 filter, checked: constant, quantized, zero point 0, per-tensor or
      * per-channel along {@code channelAxis} with {@code channels} scales. {@code perChannel} is true only when the
      * scales differ (TFLite 2.6.2 takes its per-tensor path when they are all equal); {@code scales} has one entry per
-     * output channel either way.
+     * output channel either way; {@code perAxis} says whether the tensor declares more than one scale.
      */
-    record HybridWeights(float[] scales, boolean perChannel) {
+    record HybridWeights(float[] scales, boolean perChannel, boolean perAxis) {
         float tensorScale() { return scales[0]; }
     }
 
@@ -143,7 +143,7 @@ final class ConvOps {
             scales[c] = s;
             if (s != scales[0]) differ = true;
         }
-        return new HybridWeights(scales, differ);
+        return new HybridWeights(scales, differ, qw.isPerAxis() && qw.count() > 1);
     }
 
     /** The shape of input i, checked to have the given rank. */

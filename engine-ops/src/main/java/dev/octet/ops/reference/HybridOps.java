@@ -20,7 +20,7 @@ import dev.octet.ops.reference.ConvOps.HybridWeights;
  *   <li>FULLY_CONNECTED (fully_connected.cc EvalHybrid): each batch row quantized symmetrically, or asymmetrically
  *       with {@code asymmetric_quantize_inputs}; factor {@code f = rowFactor * weightScale} (float);
  *       {@code y = bias + (float) (dot - rowSum * offset) * f}; then the activation. An input that is all zeros
- *       gives {@code y = bias}. Per-tensor weights only (TFLite 2.6 ignores per-channel scales here).
+ *       gives {@code y = bias}. Per-tensor weights only: for a per-axis tensor TFLite 2.6.2 scales by 0.
  *   <li>CONV_2D with equal weight scales (conv.cc EvalHybrid): each batch image quantized symmetrically as one
  *       row; {@code f = imageFactor * weightScale}; {@code y = (0 + (float) acc * f) + bias}; padding reads 0.
  *   <li>CONV_2D with per-channel scales that differ (EvalHybridPerChannel): each image quantized
@@ -30,7 +30,10 @@ import dev.octet.ops.reference.ConvOps.HybridWeights;
  *       {@code y = ((float) acc * imageScale) * channelScale + bias}, acc summing {@code w * (q - offset)} over the
  *       taps inside the image.
  * </ul>
- * The fused activation is a float clamp. Filters must be constant (the row sums are computed at load).
+ * The fused activation is a float clamp. Filters must be constant (the row sums are computed at load). Refused at load,
+ * because TFLite 2.6.2 does not compute them (checked against the library): per-axis FULLY_CONNECTED weights and
+ * per-axis CONV_2D weights whose scales are all equal (both output the bias alone: the per-tensor scale they read is
+ * 0), and per-tensor DEPTHWISE_CONV_2D weights with more than one channel (read past the single scale).
  */
 final class HybridOps {
     private HybridOps() {}
@@ -58,8 +61,9 @@ final class HybridOps {
 
     static Kernel fullyConnected(PrepareContext ctx, int batch, int depth, int outC, boolean asymmetric) {
         HybridWeights hw = ConvOps.hybridWeights(ctx, outC, 0);
-        if (hw.perChannel()) {
-            throw ConvOps.unsupported(ctx, "hybrid FULLY_CONNECTED with per-channel weight scales (TFLite 2.6 supports only per-tensor here)");
+        if (hw.perAxis()) {
+            throw ConvOps.unsupported(ctx, "hybrid FULLY_CONNECTED with per-axis weight scales: TFLite 2.6.2 reads only a per-tensor weight "
+                    + "scale here (for a per-axis tensor it uses 0 and outputs the bias alone); only per-tensor weights are supported");
         }
         float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
         byte[] w = ConvOps.packByteFilter(ctx);
@@ -133,6 +137,10 @@ final class HybridOps {
     static Kernel conv(PrepareContext ctx, Conv2D.Geometry g) {
         if (g.groups() != 1) throw ConvOps.unsupported(ctx, "hybrid grouped CONV_2D");
         HybridWeights hw = ConvOps.hybridWeights(ctx, g.outC(), 0);
+        if (hw.perAxis() && !hw.perChannel()) {
+            throw ConvOps.unsupported(ctx, "hybrid CONV_2D with per-axis weight scales that are all equal: TFLite 2.6.2 then takes its "
+                    + "per-tensor path, which reads a per-tensor scale the tensor does not have (it outputs the bias alone); store one scale");
+        }
         float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
         byte[] w = ConvOps.packByteFilter(ctx);
         Window win = g.win();
@@ -227,6 +235,10 @@ final class HybridOps {
 
     static Kernel depthwise(PrepareContext ctx, DepthwiseConv2D.Geometry g) {
         HybridWeights hw = ConvOps.hybridWeights(ctx, g.outC(), 3);
+        if (!hw.perAxis() && g.outC() > 1) {
+            throw ConvOps.unsupported(ctx, "hybrid DEPTHWISE_CONV_2D with a per-tensor weight scale: TFLite 2.6.2 reads one scale per output "
+                    + "channel here (past the end of a single scale); per-channel weights are required");
+        }
         float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
         byte[] w = ConvOps.packByteFilter(ctx);
         Window win = g.win();
