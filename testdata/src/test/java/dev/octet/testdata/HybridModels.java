@@ -157,4 +157,44 @@ final class HybridModels {
         tw.addOp("DEPTHWISE_CONV_2D", new int[] {in, filt, bias}, new int[] {out}, o);
         return tw.inputs(in).outputs(out).build();
     }
+
+    /**
+     * BATCH_MATMUL lhs {@code ls} x rhs {@code rs} (shapes as stored, i.e. already swapped when adj_x / adj_y). Kind:
+     * "hybrid" (float lhs, constant int8 rhs per-tensor), "twin" (the same with the dequantized float rhs), "float"
+     * (both float inputs), "int8" (both int8 inputs, int8 output).
+     */
+    static byte[] bmm(String kind, int[] ls, int[] rs, int[] os, boolean adjX, boolean adjY, boolean asymmetric, long seed) {
+        Random r = new Random(seed);
+        ModelWriter tw = ModelWriter.project();
+        int rhsSize = 1;
+        for (int d : rs) rhsSize *= d;
+        int lhs, rhs, out;
+        switch (kind) {
+            case "hybrid", "twin" -> {
+                Weights wq = quantizeWeights(gaussian(r, rhsSize, 0.5f), rs, 0, false);
+                lhs = tw.addTensor("lhs", DataType.FLOAT32, ls, null, null);
+                rhs = kind.equals("hybrid") ? tw.addTensor("rhs", DataType.INT8, rs, wq.quant(), wq.q())
+                        : tw.addTensor("rhs", DataType.FLOAT32, rs, null, floatBytes(wq.dequantized()));
+                out = tw.addTensor("out", DataType.FLOAT32, os, null, null);
+            }
+            case "float" -> {
+                lhs = tw.addTensor("lhs", DataType.FLOAT32, ls, null, null);
+                rhs = tw.addTensor("rhs", DataType.FLOAT32, rs, null, null);
+                out = tw.addTensor("out", DataType.FLOAT32, os, null, null);
+            }
+            default -> {
+                int k = adjX ? ls[ls.length - 2] : ls[ls.length - 1];
+                lhs = tw.addTensor("lhs", DataType.INT8, ls, QuantParams.perTensor(0.05f, -3), null);
+                rhs = tw.addTensor("rhs", DataType.INT8, rs, QuantParams.perTensor(0.04f, 5), null);
+                out = tw.addTensor("out", DataType.INT8, os, QuantParams.perTensor((float) (0.05 * 0.04 * Math.sqrt(k) * 30), 2), null);
+            }
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("adj_x", adjX);
+        o.put("adj_y", adjY);
+        if (asymmetric) o.put("asymmetric_quantize_inputs", true);
+        tw.addOp("BATCH_MATMUL", new int[] {lhs, rhs}, new int[] {out}, o);
+        boolean twoInputs = kind.equals("float") || kind.equals("int8");
+        return (twoInputs ? tw.inputs(lhs, rhs) : tw.inputs(lhs)).outputs(out).build();
+    }
 }

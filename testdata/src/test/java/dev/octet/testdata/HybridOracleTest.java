@@ -66,8 +66,28 @@ class HybridOracleTest {
         c.add(new Case("DW k3 s2 VALID m2 b2 RELU6", h -> HybridModels.depthwise(h, 2, 12, 11, 5, 2, 3, 3, 2, 1, "VALID", "RELU6", WeightMode.PER_CHANNEL, s + 1)));
         c.add(new Case("DW k5 dilation2 SAME m3 RELU", h -> HybridModels.depthwise(h, 1, 13, 12, 4, 3, 5, 5, 1, 2, "SAME", "RELU", WeightMode.PER_CHANNEL, s + 2)));
         c.add(new Case("DW k3 b3 32ch", h -> HybridModels.depthwise(h, 3, 6, 7, 32, 1, 3, 3, 1, 1, "SAME", "NONE", WeightMode.PER_CHANNEL, s + 3)));
+        for (Object[] b : BMM_SHAPES) {
+            for (boolean asym : new boolean[] {false, true}) {
+                final long sb = seed++;
+                int[] ls = (int[]) b[1], rs = (int[]) b[2], os = (int[]) b[3];
+                boolean ax = (Boolean) b[4], ay = (Boolean) b[5];
+                c.add(new Case("BATCH_MATMUL " + b[0] + (asym ? " asym" : " sym"),
+                        h -> HybridModels.bmm(h ? "hybrid" : "twin", ls, rs, os, ax, ay, asym, sb)));
+            }
+        }
         return c;
     }
+
+    /** BATCH_MATMUL cases: name, lhs shape, rhs shape (as stored), output shape, adj_x, adj_y. */
+    static final Object[][] BMM_SHAPES = {
+            {"[3,5]x[5,4]", new int[] {3, 5}, new int[] {5, 4}, new int[] {3, 4}, false, false},
+            {"[2,3,7]x[2,7,6]", new int[] {2, 3, 7}, new int[] {2, 7, 6}, new int[] {2, 3, 6}, false, false},
+            {"adj_x [2,7,3]x[7,6]", new int[] {2, 7, 3}, new int[] {7, 6}, new int[] {2, 3, 6}, true, false},
+            {"adj_y broadcast [1,4,9]x[3,5,9]", new int[] {1, 4, 9}, new int[] {3, 5, 9}, new int[] {3, 4, 5}, false, true},
+            {"rank4 broadcast [2,1,3,8]x[1,3,8,4]", new int[] {2, 1, 3, 8}, new int[] {1, 3, 8, 4}, new int[] {2, 3, 3, 4}, false, false},
+            {"adj_x adj_y [2,6,4]x[2,5,6]", new int[] {2, 6, 4}, new int[] {2, 5, 6}, new int[] {2, 4, 5}, true, true},
+            {"k300 [4,300]x[300,16]", new int[] {4, 300}, new int[] {300, 16}, new int[] {4, 16}, false, false},
+    };
 
     /**
      * Weight descriptions TFLite 2.6.2 does not compute (its output ignores the weights, or reads past the scales):

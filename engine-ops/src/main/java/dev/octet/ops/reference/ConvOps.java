@@ -47,6 +47,7 @@ final class ConvOps {
         table.put(Ops.CONV_2D, Conv2D::create);
         table.put(Ops.DEPTHWISE_CONV_2D, DepthwiseConv2D::create);
         table.put(Ops.FULLY_CONNECTED, FullyConnected::create);
+        table.put(Ops.BATCH_MATMUL, BatchMatMul::create);
     }
 
     static final int INPUT = 0, FILTER = 1, BIAS = 2;
