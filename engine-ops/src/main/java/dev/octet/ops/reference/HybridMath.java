@@ -30,9 +30,9 @@ public final class HybridMath {
 
     /** {@code std::round} on a double: ties away from zero. */
     public static double round(double v) {
-        double r = Math.floor(Math.abs(v) + 0.5);
-        // floor(|v| + 0.5) can round up a value just below .5 when |v| + 0.5 is inexact; correct it
-        if (r - Math.abs(v) > 0.5) r -= 1;
+        double a = Math.abs(v);
+        double r = Math.floor(a);
+        if (a - r >= 0.5) r += 1; // a - floor(a) is exact, unlike a + 0.5
         return Math.copySign(r, v);
     }
 
