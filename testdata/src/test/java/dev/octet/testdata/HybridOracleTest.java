@@ -148,7 +148,7 @@ class HybridOracleTest {
         for (KernelMode mode : KernelMode.values()) models.add(Octet.load(hybrid, ModelOptions.DEFAULT.withKernels(mode)));
         Random r = new Random(c.name().hashCode());
         long compared = 0, differing = 0;
-        double maxAbs = 0, tflTwin = 0, octTwin = 0;
+        double maxAbs = 0, tflTwin = 0, octTwin = 0, tflTwinRel = 0;
         try (TfliteOracle oh = TfliteOracle.load(hybrid); TfliteOracle ot = TfliteOracle.load(twin)) {
             int[] shape = oh.input(0).shape();
             int size = oh.input(0).size();
@@ -156,6 +156,12 @@ class HybridOracleTest {
                 Tensor in = Tensor.ofFloats(shape, input(size, shape[shape.length - 1], n, r));
                 float[] expected = oh.run(in).get(0).floats();
                 float[] reference = ot.run(in).get(0).floats();
+                double peak = 0, worst = 0;
+                for (int i = 0; i < reference.length; i++) {
+                    peak = Math.max(peak, Math.abs(reference[i]));
+                    worst = Math.max(worst, Math.abs(expected[i] - reference[i]));
+                }
+                if (peak > 0) tflTwinRel = Math.max(tflTwinRel, worst / peak);
                 for (Model m : models) {
                     float[] actual;
                     try (Interpreter it = m.newInterpreter()) {
@@ -177,8 +183,8 @@ class HybridOracleTest {
                 }
             }
         }
-        System.out.printf("HYBRID %-40s compared %7d differing bits %d max|octet-tflite| %.3g  max|tflite hybrid - float twin| %.4g  octet %.4g%n",
-                c.name(), compared, differing, maxAbs, tflTwin, octTwin);
+        System.out.printf("HYBRID %-40s compared %7d differing bits %d max|octet-tflite| %.3g  max|tflite hybrid - float twin| %.4g"
+                + " (%.2f%% of the input's largest twin output)  octet %.4g%n", c.name(), compared, differing, maxAbs, tflTwin, 100 * tflTwinRel, octTwin);
         if (differing > 0) fail(c.name() + ": " + differing + " of " + compared + " outputs differ from TFLite 2.6.2 (max abs " + maxAbs + ")");
         assertTrue(octTwin <= tflTwin, "Octet is further from the float twin than TFLite's hybrid kernel: " + octTwin + " > " + tflTwin);
     }
