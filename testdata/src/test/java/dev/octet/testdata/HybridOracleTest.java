@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Dynamic-range (hybrid) single-op models ({@link HybridModels}) run by TFLite 2.6.2 and by Octet (REFERENCE and
- * SIMD modes) on many random inputs of different shapes of distribution (wide and narrow ranges, all-positive,
+ * SIMD modes, SIMD with 3 threads, SIMD at 128 and 256 bits) on many random inputs of different shapes of distribution (wide and narrow ranges, all-positive,
  * all-negative, rows of zeros, the all-zero input, integer inputs that put the quantization on exact .5 ties).
  * TFLite's hybrid output is a pure function of int32 accumulators, the row quantization and float scales, so the
  * criterion is the strictest one: identical float bits. Each case also runs the float twin (dequantized weights)
@@ -145,7 +145,23 @@ class HybridOracleTest {
         TfliteOracle.assumeAvailable();
         byte[] hybrid = c.model().apply(true), twin = c.model().apply(false);
         List<Model> models = new ArrayList<>();
-        for (KernelMode mode : KernelMode.values()) models.add(Octet.load(hybrid, ModelOptions.DEFAULT.withKernels(mode)));
+        for (KernelMode mode : KernelMode.values()) models.add(Octet.load(hybrid, ModelOptions.DEFAULT.withKernels(mode).withThreads(1)));
+        models.add(Octet.load(hybrid, ModelOptions.DEFAULT.withThreads(3))); // rows split across threads
+        String old = System.getProperty("octet.simd.bits");
+        for (String bits : new String[] {"128", "256"}) { // the SIMD dot products at the narrower widths
+            System.setProperty("octet.simd.bits", bits);
+            try {
+                Model m = Octet.load(hybrid, ModelOptions.DEFAULT.withThreads(1));
+                String k = m.kernel(0).toString();
+                if (c.name().startsWith("FC") || c.name().startsWith("BATCH_MATMUL")) {
+                    assertTrue(k.contains("HybridDot" + bits), k); // FC and BATCH_MATMUL use the SIMD dot product
+                }
+                models.add(m);
+            } finally {
+                if (old == null) System.clearProperty("octet.simd.bits");
+                else System.setProperty("octet.simd.bits", old);
+            }
+        }
         Random r = new Random(c.name().hashCode());
         long compared = 0, differing = 0;
         double maxAbs = 0, tflTwin = 0, octTwin = 0, tflTwinRel = 0;

@@ -227,7 +227,7 @@ final class BatchMatMul {
         ctx.requestScratch(DataType.Storage.FLOAT, rows + (g.adjX() ? rows * k : 0));
         ctx.requestScratch(DataType.Storage.INT, rows);
         boolean asymmetric = ctx.node().attrs().getBool(FullyConnected.ASYMMETRIC_QUANTIZE_INPUTS, false);
-        return new HybridBmm(g, ids, w, rowSums, qr.scale(), asymmetric);
+        return new HybridBmm(g, ids, w, rowSums, qr.scale(), asymmetric, HybridMath::dot, "scalar");
     }
 
     static final class HybridBmm implements Kernel {
@@ -237,8 +237,10 @@ final class BatchMatMul {
         private final int[] rowSums;
         private final float weightScale;
         private final boolean asymmetric;
+        private final HybridBridge.Dot dot;
+        private final String dotName;
 
-        HybridBmm(Geometry g, int[] ids, byte[] w, int[] rowSums, float weightScale, boolean asymmetric) {
+        HybridBmm(Geometry g, int[] ids, byte[] w, int[] rowSums, float weightScale, boolean asymmetric, HybridBridge.Dot dot, String dotName) {
             this.g = g;
             this.lhsId = ids[0];
             this.outId = ids[2];
@@ -246,7 +248,17 @@ final class BatchMatMul {
             this.rowSums = rowSums;
             this.weightScale = weightScale;
             this.asymmetric = asymmetric;
+            this.dot = dot;
+            this.dotName = dotName;
         }
+
+        /** The same kernel with another (exact) dot product. */
+        HybridBmm withDot(HybridBridge.Dot d, String name) {
+            return new HybridBmm(g, new int[] {lhsId, -1, outId}, w, rowSums, weightScale, asymmetric, d, name);
+        }
+
+        @Override
+        public String toString() { return "hybrid BATCH_MATMUL (" + (asymmetric ? "asymmetric" : "symmetric") + " inputs, dot " + dotName + ")"; }
 
         @Override
         public void run(ExecContext ec) {
@@ -282,8 +294,8 @@ final class BatchMatMul {
             float[] y = ec.floats(outId);
             int yOff = ec.offset(outId) + r * n;
             for (int col = 0; col < n; col++) {
-                int dot = HybridMath.dot(w, (rb * n + col) * k, q, qr * k, k);
-                int total = (int) ((float) dot - (float) rowSums[rb * n + col] * offset);
+                int d = dot.dot(w, (rb * n + col) * k, q, qr * k, k);
+                int total = (int) ((float) d - (float) rowSums[rb * n + col] * offset);
                 y[yOff + col] = 0f + factor * (float) total;
             }
         }

@@ -71,7 +71,7 @@ final class HybridOps {
         HybridMath.rowSums(w, 0, outC, depth, rowSums, 0);
         requestScratch(ctx, batch * depth, batch);
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
-        return new FC(batch, depth, outC, ids, w, rowSums, hw.tensorScale(), bias(ctx, outC), asymmetric, act[0], act[1]);
+        return new FC(batch, depth, outC, ids, w, rowSums, hw.tensorScale(), bias(ctx, outC), asymmetric, act[0], act[1], HybridMath::dot, "scalar");
     }
 
     static final class FC implements Kernel {
@@ -82,9 +82,11 @@ final class HybridOps {
         private final float[] bias;
         private final boolean asymmetric;
         private final float min, max;
+        private final HybridBridge.Dot dot;
+        private final String dotName;
 
         FC(int batch, int depth, int outC, int[] ids, byte[] filter, int[] rowSums, float weightScale, float[] bias, boolean asymmetric,
-           float min, float max) {
+           float min, float max, HybridBridge.Dot dot, String dotName) {
             this.batch = batch;
             this.depth = depth;
             this.outC = outC;
@@ -98,7 +100,17 @@ final class HybridOps {
             this.asymmetric = asymmetric;
             this.min = min;
             this.max = max;
+            this.dot = dot;
+            this.dotName = dotName;
         }
+
+        /** The same kernel with another (exact) dot product. */
+        FC withDot(HybridBridge.Dot d, String name) {
+            return new FC(batch, depth, outC, new int[] {inputId, biasId, outputId}, filter, rowSums, weightScale, bias, asymmetric, min, max, d, name);
+        }
+
+        @Override
+        public String toString() { return "hybrid FULLY_CONNECTED (" + (asymmetric ? "asymmetric" : "symmetric") + " inputs, dot " + dotName + ")"; }
 
         @Override
         public void run(ExecContext ec) {
@@ -121,8 +133,8 @@ final class HybridOps {
                 int offset = offsets[b];
                 int base = yOff + b * outC;
                 for (int oc = 0; oc < outC; oc++) {
-                    int dot = HybridMath.dot(filter, oc * depth, q, b * depth, depth);
-                    float v = HybridMath.accumulate(bs[bOff + oc], dot, rowSums[oc], offset, f);
+                    int d = dot.dot(filter, oc * depth, q, b * depth, depth);
+                    float v = HybridMath.accumulate(bs[bOff + oc], d, rowSums[oc], offset, f);
                     y[base + oc] = QuantMath.clampFloat(v, min, max);
                 }
             });

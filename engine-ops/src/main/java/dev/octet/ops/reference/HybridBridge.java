@@ -1,0 +1,27 @@
+package dev.octet.ops.reference;
+
+import dev.octet.core.Kernel;
+
+/**
+ * What the SIMD package needs to speed up the hybrid (dynamic-range) kernels: they keep the reference kernel's
+ * quantization and float steps and only swap the int8 dot product, which is exact integer arithmetic.
+ */
+public final class HybridBridge {
+    private HybridBridge() {}
+
+    /** An int8 x int8 -> int32 dot product; must equal {@link HybridMath#dot} exactly (int32 wrap-around included). */
+    @FunctionalInterface
+    public interface Dot {
+        int dot(byte[] a, int aOff, byte[] b, int bOff, int n);
+    }
+
+    /**
+     * The same kernel computing its dot products with {@code dot} (named {@code name} in the kernel's toString), or
+     * null when {@code ref} is not a hybrid FULLY_CONNECTED or BATCH_MATMUL kernel.
+     */
+    public static Kernel withDot(Kernel ref, Dot dot, String name) {
+        if (ref instanceof HybridOps.FC fc) return fc.withDot(dot, name);
+        if (ref instanceof BatchMatMul.HybridBmm bmm) return bmm.withDot(dot, name);
+        return null;
+    }
+}
