@@ -197,4 +197,68 @@ final class HybridModels {
         boolean twoInputs = kind.equals("float") || kind.equals("int8");
         return (twoInputs ? tw.inputs(lhs, rhs) : tw.inputs(lhs)).outputs(out).build();
     }
+
+    /**
+     * The dynamic-range variant of a float TFLite graph, as the TFLite converter makes it: the constant float
+     * weights of CONV_2D and DEPTHWISE_CONV_2D become int8 symmetric per output channel, those of FULLY_CONNECTED
+     * int8 per tensor (what TFLite 2.6 runs); biases and every other tensor stay float. A float16 weight dequantized
+     * by a DEQUANTIZE node is quantized from its float16 values and the op reads the new int8 constant directly
+     * (the DEQUANTIZE node stays, unread). Weights with fewer than {@code minElements} values stay float, like the
+     * converter's {@code weights_min_num_elements}. Returns the model bytes and how many weights were quantized.
+     */
+    record DynamicRange(byte[] model, int quantized) {}
+
+    static DynamicRange dynamicRange(dev.octet.core.Graph g, int minElements) {
+        java.util.Map<Integer, dev.octet.core.Node> producer = new java.util.HashMap<>();
+        for (dev.octet.core.Node n : g.nodes()) for (int o : n.outputs()) producer.put(o, n);
+        dev.octet.core.Graph.Builder b = dev.octet.core.Graph.builder(g.semantics(), g.format());
+        for (dev.octet.core.TensorInfo t : g.tensors()) {
+            b.addTensor(t.name(), t.type(), t.shape(), t.quant(), t.isConstant() ? t.data() : null, t.isVariable());
+        }
+        int count = 0;
+        for (dev.octet.core.Node n : g.nodes()) {
+            int[] in = n.inputs();
+            int axis = switch (n.opType()) {
+                case "CONV_2D" -> 0;
+                case "DEPTHWISE_CONV_2D" -> 3;
+                case "FULLY_CONNECTED" -> -1; // per tensor
+                default -> -2;
+            };
+            if (axis != -2 && in.length > 1 && in[1] >= 0) {
+                float[] w = constantFloats(g, producer, in[1]);
+                dev.octet.core.TensorInfo f = g.tensor(in[1]);
+                if (w != null && w.length >= minElements) {
+                    Weights q = quantizeWeights(w, f.shape(), Math.max(axis, 0), axis >= 0);
+                    in[1] = b.addTensor(f.name() + "_int8", DataType.INT8, f.shape(), q.quant(), ByteBuffer.wrap(q.q()), false);
+                    count++;
+                }
+            }
+            b.addNode(n.opType(), n.name(), in, n.outputs(), n.attrs(), n.origin());
+        }
+        for (int i : g.inputs()) b.input(i);
+        for (int o : g.outputs()) b.output(o);
+        return new DynamicRange(dev.octet.loaders.tflite.TfliteWriter.fromGraph(b.build()), count);
+    }
+
+    /** The values of a constant float32 tensor, or of a float16 constant behind a DEQUANTIZE node; else null. */
+    private static float[] constantFloats(dev.octet.core.Graph g, java.util.Map<Integer, dev.octet.core.Node> producer, int id) {
+        dev.octet.core.TensorInfo t = g.tensor(id);
+        if (t.isConstant() && t.type() == DataType.FLOAT32) {
+            ByteBuffer d = t.data().order(ByteOrder.LITTLE_ENDIAN);
+            float[] v = new float[t.size()];
+            for (int i = 0; i < v.length; i++) v[i] = d.getFloat(d.position() + 4 * i);
+            return v;
+        }
+        dev.octet.core.Node p = producer.get(id);
+        if (p != null && p.opType().equals("DEQUANTIZE") && p.inputs().length == 1) {
+            dev.octet.core.TensorInfo h = g.tensor(p.inputs()[0]);
+            if (h.isConstant() && h.type() == DataType.FLOAT16) {
+                ByteBuffer d = h.data().order(ByteOrder.LITTLE_ENDIAN);
+                float[] v = new float[h.size()];
+                for (int i = 0; i < v.length; i++) v[i] = Float.float16ToFloat(d.getShort(d.position() + 2 * i));
+                return v;
+            }
+        }
+        return null;
+    }
 }
