@@ -17,10 +17,11 @@ public final class HybridBridge {
 
     /**
      * The same kernel computing its dot products with {@code dot} (named {@code name} in the kernel's toString), or
-     * null when {@code ref} is not a hybrid FULLY_CONNECTED or BATCH_MATMUL kernel.
+     * null when {@code ref} is not a hybrid FULLY_CONNECTED, CONV_2D or BATCH_MATMUL kernel.
      */
     public static Kernel withDot(Kernel ref, Dot dot, String name) {
         if (ref instanceof HybridOps.FC fc) return fc.withDot(dot, name);
+        if (ref instanceof HybridOps.Conv conv) return conv.withDot(dot, name);
         if (ref instanceof BatchMatMul.HybridBmm bmm) return bmm.withDot(dot, name);
         return null;
     }

@@ -162,7 +162,7 @@ final class HybridOps {
         int imageSize = win.inH() * win.inW() * g.inC();
         requestScratch(ctx, g.batch() * imageSize, g.batch());
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
-        return new Conv(g, ids, w, rowSums, hw, bias(ctx, g.outC()), act[0], act[1]);
+        return new Conv(g, ids, w, rowSums, hw.scales(), hw.perChannel(), bias(ctx, g.outC()), act[0], act[1], HybridMath::dot, "scalar");
     }
 
     static final class Conv implements Kernel {
@@ -174,20 +174,33 @@ final class HybridOps {
         private final boolean perChannel;
         private final float[] bias;
         private final float min, max;
+        private final HybridBridge.Dot dot;
+        private final String dotName;
 
-        Conv(Conv2D.Geometry g, int[] ids, byte[] filter, int[] rowSums, HybridWeights hw, float[] bias, float min, float max) {
+        Conv(Conv2D.Geometry g, int[] ids, byte[] filter, int[] rowSums, float[] scales, boolean perChannel, float[] bias, float min, float max,
+             HybridBridge.Dot dot, String dotName) {
             this.g = g;
             this.inputId = ids[0];
             this.biasId = ids[1];
             this.outputId = ids[2];
             this.filter = filter;
             this.rowSums = rowSums;
-            this.scales = hw.scales();
-            this.perChannel = hw.perChannel();
+            this.scales = scales;
+            this.perChannel = perChannel;
             this.bias = bias;
             this.min = min;
             this.max = max;
+            this.dot = dot;
+            this.dotName = dotName;
         }
+
+        /** The same kernel with another (exact) dot product over each tap's input channels. */
+        Conv withDot(HybridBridge.Dot d, String name) {
+            return new Conv(g, new int[] {inputId, biasId, outputId}, filter, rowSums, scales, perChannel, bias, min, max, d, name);
+        }
+
+        @Override
+        public String toString() { return "hybrid CONV_2D (" + (perChannel ? "per-channel" : "per-tensor") + ", dot " + dotName + ")"; }
 
         @Override
         public void run(ExecContext ec) {
@@ -225,7 +238,7 @@ final class HybridOps {
                                 if (perChannel) acc += offset * HybridMath.rowSum(filter, wBase, inC);
                                 continue;
                             }
-                            acc += HybridMath.dot(filter, wBase, x, ((b * inH + iy) * inW + ix) * inC, inC);
+                            acc += dot.dot(filter, wBase, x, ((b * inH + iy) * inW + ix) * inC, inC);
                         }
                     }
                     float v;

@@ -56,7 +56,7 @@ final class SimdConvOps {
     private static boolean constantOrAbsent(PrepareContext ctx, int i) { return !ctx.hasInput(i) || ctx.isConstant(i); }
 
     /**
-     * A hybrid FULLY_CONNECTED / BATCH_MATMUL kernel with the int8 dot product of the current width
+     * A hybrid FULLY_CONNECTED / CONV_2D / BATCH_MATMUL kernel with the int8 dot product of the current width
      * ({@code HybridDot512/256/128}), or null (no SIMD width, or not a hybrid kernel).
      */
     static Kernel hybridDot(Kernel ref) {
@@ -76,7 +76,11 @@ final class SimdConvOps {
 
     private static Kernel conv2d(PrepareContext ctx, Kernel ref) {
         int bits = chooseBits();
-        if (bits == 0 || hybrid(ctx) || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
+        if (hybrid(ctx)) {
+            Kernel k = hybridDot(ref);
+            return k != null ? k : ref;
+        }
+        if (bits == 0 || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
         int[] in = ctx.input(INPUT).shape(), f = ctx.input(FILTER).shape();
         if (in[3] != f[3]) return ref; // grouped convolution: reference
         int co = f[0];
