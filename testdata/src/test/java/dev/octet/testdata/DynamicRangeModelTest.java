@@ -62,8 +62,40 @@ class DynamicRangeModelTest {
                 }
             }
         }
+        // informational timing (shared, noisy machine; not asserted): median of 15 runs after 5 warm-ups
+        Tensor timed = Tensor.ofFloats(simd.input(0).shape(), new float[simd.input(0).size()]);
+        Random tr = new Random(9);
+        float[] tx = timed.floats();
+        for (int i = 0; i < tx.length; i++) tx[i] = tr.nextFloat() * 2 - 1;
+        System.out.printf("BlazeFace dynamic-range, ms per run: Octet SIMD %.2f, Octet REFERENCE %.2f, TFLite 2.6.2 %.2f%n",
+                millis(simd, timed), millis(ref, timed), tfliteMillis(dr.model(), timed));
         System.out.printf("BlazeFace dynamic-range (%d int8 weights): %d outputs compared, %d differ from TFLite (max %.3g); "
                 + "max |dynamic-range - float model| %.4g (largest |float output| %.4g)%n", dr.quantized(), compared, differing, maxDiff, maxFromFloat, peak);
         assertEquals(0, differing, "outputs differing from TFLite 2.6.2 (max abs " + maxDiff + ")");
+    }
+
+    private static double millis(Model m, Tensor in) {
+        try (Interpreter it = m.newInterpreter()) {
+            it.setInput(0, in);
+            return median(() -> it.run());
+        }
+    }
+
+    private static double tfliteMillis(byte[] model, Tensor in) {
+        try (TfliteOracle o = TfliteOracle.load(model)) {
+            return median(() -> o.run(in));
+        }
+    }
+
+    private static double median(Runnable r) {
+        for (int i = 0; i < 5; i++) r.run();
+        double[] t = new double[15];
+        for (int i = 0; i < t.length; i++) {
+            long s = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - s) / 1e6;
+        }
+        java.util.Arrays.sort(t);
+        return t[t.length / 2];
     }
 }

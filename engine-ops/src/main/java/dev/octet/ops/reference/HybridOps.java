@@ -23,6 +23,8 @@ import dev.octet.ops.reference.ConvOps.HybridWeights;
  *       gives {@code y = bias}. Per-tensor weights only: for a per-axis tensor TFLite 2.6.2 scales by 0.
  *   <li>CONV_2D with equal weight scales (conv.cc EvalHybrid): each batch image quantized symmetrically as one
  *       row; {@code f = imageFactor * weightScale}; {@code y = (0 + (float) acc * f) + bias}; padding reads 0.
+ *       The accumulator is one dot product of the filter row [KH*KW*Ci] with the output pixel's patch, gathered
+ *       into scratch (im2col one pixel at a time).
  *   <li>CONV_2D with per-channel scales that differ (EvalHybridPerChannel): each image quantized
  *       asymmetrically; {@code y = (float) (acc - rowSum * offset) * (channelScale * imageScale) + bias}; padding
  *       reads the zero point, i.e. contributes 0.
@@ -160,7 +162,7 @@ final class HybridOps {
         int[] rowSums = new int[g.outC()];
         HybridMath.rowSums(w, 0, g.outC(), taps, rowSums, 0);
         int imageSize = win.inH() * win.inW() * g.inC();
-        requestScratch(ctx, g.batch() * imageSize, g.batch());
+        requestScratch(ctx, g.batch() * imageSize + g.rows() * taps, g.batch()); // quantized images, then one patch per output row
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
         return new Conv(g, ids, w, rowSums, hw.scales(), hw.perChannel(), bias(ctx, g.outC()), act[0], act[1], HybridMath::dot, "scalar");
     }
@@ -223,24 +225,28 @@ final class HybridOps {
             int bOff = bias != null ? 0 : ec.offset(biasId);
             float[] y = ec.floats(outputId);
             int yOff = ec.offset(outputId) + row * outW * outC;
+            int taps = kH * kW * inC;
+            int patch = g.batch() * inH * inW * inC + row * taps; // this row's patch in the scratch, after the images
+            // padding reads the zero point, as TFLite's im2col writes it (0 for symmetric inputs): with the row-sum
+            // correction below it contributes nothing
+            byte pad = (byte) (perChannel ? offset : 0);
             int iy0 = oy * win.strideH() - win.padTop();
             for (int ox = 0; ox < outW; ox++) {
                 int ix0 = ox * win.strideW() - win.padLeft();
-                for (int oc = 0; oc < outC; oc++) {
-                    int acc = 0;
-                    for (int ky = 0; ky < kH; ky++) {
-                        int iy = iy0 + ky * win.dilationH();
-                        for (int kx = 0; kx < kW; kx++) {
-                            int ix = ix0 + kx * win.dilationW();
-                            int wBase = ((oc * kH + ky) * kW + kx) * inC;
-                            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
-                                // padding: TFLite's im2col writes the zero point (0 for symmetric inputs)
-                                if (perChannel) acc += offset * HybridMath.rowSum(filter, wBase, inC);
-                                continue;
-                            }
-                            acc += dot.dot(filter, wBase, x, ((b * inH + iy) * inW + ix) * inC, inC);
+                int p = patch;
+                for (int ky = 0; ky < kH; ky++) {
+                    int iy = iy0 + ky * win.dilationH();
+                    for (int kx = 0; kx < kW; kx++, p += inC) {
+                        int ix = ix0 + kx * win.dilationW();
+                        if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
+                            java.util.Arrays.fill(x, p, p + inC, pad);
+                        } else {
+                            System.arraycopy(x, ((b * inH + iy) * inW + ix) * inC, x, p, inC);
                         }
                     }
+                }
+                for (int oc = 0; oc < outC; oc++) {
+                    int acc = dot.dot(filter, oc * taps, x, patch, taps);
                     float v;
                     if (perChannel) {
                         v = (float) (acc - rowSums[oc] * offset) * (scales[oc] * factor) + bs[bOff + oc];
@@ -268,7 +274,7 @@ final class HybridOps {
         byte[] w = ConvOps.packByteFilter(ctx);
         Window win = g.win();
         int imageSize = win.inH() * win.inW() * g.inC();
-        requestScratch(ctx, g.batch() * imageSize, g.batch());
+        requestScratch(ctx, g.batch() * imageSize, g.batch() + g.rows() * g.outC()); // offsets, then accumulators per output row
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
         return new Depthwise(g, ids, w, hw.scales(), bias(ctx, g.outC()), act[0], act[1]);
     }
@@ -312,25 +318,34 @@ final class HybridOps {
             int bOff = bias != null ? 0 : ec.offset(biasId);
             float[] y = ec.floats(outputId);
             int yOff = ec.offset(outputId) + row * outW * outC;
+            int[] acc = ec.scratchInts();
+            int a0 = g.batch() + row * outC; // this row's accumulators, after the offsets
             int iy0 = oy * win.strideH() - win.padTop();
             for (int ox = 0; ox < outW; ox++) {
                 int ix0 = ox * win.strideW() - win.padLeft();
-                for (int ic = 0; ic < inC; ic++) {
-                    for (int m = 0; m < mult; m++) {
-                        int oc = ic * mult + m;
-                        int acc = 0;
-                        for (int ky = 0; ky < kH; ky++) {
-                            int iy = iy0 + ky * win.dilationH();
-                            if (iy < 0 || iy >= inH) continue;
-                            for (int kx = 0; kx < kW; kx++) {
-                                int ix = ix0 + kx * win.dilationW();
-                                if (ix < 0 || ix >= inW) continue;
-                                acc += filter[(ky * kW + kx) * outC + oc] * (x[((b * inH + iy) * inW + ix) * inC + ic] - offset);
+                java.util.Arrays.fill(acc, a0, a0 + outC, 0);
+                // acc[oc] = sum over the taps inside the image of w * (q - offset); channels innermost
+                for (int ky = 0; ky < kH; ky++) {
+                    int iy = iy0 + ky * win.dilationH();
+                    if (iy < 0 || iy >= inH) continue;
+                    for (int kx = 0; kx < kW; kx++) {
+                        int ix = ix0 + kx * win.dilationW();
+                        if (ix < 0 || ix >= inW) continue;
+                        int xb = ((b * inH + iy) * inW + ix) * inC;
+                        int wb = (ky * kW + kx) * outC;
+                        if (mult == 1) {
+                            for (int c = 0; c < outC; c++) acc[a0 + c] += filter[wb + c] * (x[xb + c] - offset);
+                        } else {
+                            for (int ic = 0; ic < inC; ic++) {
+                                int xv = x[xb + ic] - offset;
+                                for (int m = 0; m < mult; m++) acc[a0 + ic * mult + m] += filter[wb + ic * mult + m] * xv;
                             }
                         }
-                        float v = (float) acc * factor * scales[oc] + bs[bOff + oc];
-                        y[yOff + ox * outC + oc] = QuantMath.clampFloat(v, min, max);
                     }
+                }
+                for (int oc = 0; oc < outC; oc++) {
+                    float v = (float) acc[a0 + oc] * factor * scales[oc] + bs[bOff + oc];
+                    y[yOff + ox * outC + oc] = QuantMath.clampFloat(v, min, max);
                 }
             }
         }
