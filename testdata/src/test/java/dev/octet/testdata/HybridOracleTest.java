@@ -78,6 +78,28 @@ class HybridOracleTest {
         return c;
     }
 
+    /**
+     * Non-finite and extreme inputs (NaN, infinities, +-3e38, denormals) must not break a hybrid kernel: it runs and
+     * writes every output (TFLite's behaviour there is undefined C++, so only robustness is checked).
+     */
+    @TestFactory
+    Stream<DynamicTest> nonFiniteInputsDoNotBreakHybridKernels() {
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e38f, -3e38f, Float.MIN_VALUE, -0f};
+        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            Model m = Octet.load(c.model().apply(true), ModelOptions.DEFAULT);
+            Random r = new Random(3);
+            for (float sp : specials) {
+                float[] x = input(m.input(0).size(), m.input(0).shape()[m.input(0).rank() - 1], 0, r);
+                for (int i = 0; i < x.length; i += 1 + r.nextInt(4)) x[i] = sp;
+                try (Interpreter it = m.newInterpreter()) {
+                    it.setInput(0, Tensor.ofFloats(m.input(0).shape(), x));
+                    it.run();
+                    assertEquals(m.output(0).size(), it.output(0).floats().length);
+                }
+            }
+        }));
+    }
+
     /** BATCH_MATMUL cases: name, lhs shape, rhs shape (as stored), output shape, adj_x, adj_y. */
     static final Object[][] BMM_SHAPES = {
             {"[3,5]x[5,4]", new int[] {3, 5}, new int[] {5, 4}, new int[] {3, 4}, false, false},
