@@ -24,7 +24,8 @@ import java.util.Set;
  *   <li>int8 / int8 (zero point 0, per-channel along the output-channel axis or per-tensor) / int32 or absent /
  *       int8: TF2 post-training quantization. FULLY_CONNECTED takes per-tensor filters only, as TFLite 2.6.
  *   <li>hybrid (dynamic-range): float32 input / int8 constant (symmetric, per-tensor or per-channel) / float32 or
- *       absent / float32, computed by {@link HybridOps} with TFLite 2.6.2's on-the-fly input quantization.
+ *       absent / float32, computed by {@link HybridOps} with TFLite 2.6.2's on-the-fly input quantization (the
+ *       weight layouts TFLite 2.6.2 computes wrongly are refused there; docs/tflite-hybrid.md).
  * </ul>
  * Hybrid with uint8 weights, int16 activations and ONNX requantization are rejected.
  *
