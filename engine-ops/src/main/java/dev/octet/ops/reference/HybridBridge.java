@@ -16,6 +16,23 @@ public final class HybridBridge {
     }
 
     /**
+     * The per-channel multiply-accumulate of one depthwise tap, {@code acc[aOff + c] += w[wOff + c] * (x[xOff + c] - offset)}
+     * for c in [0, n); must equal the scalar loop exactly.
+     */
+    @FunctionalInterface
+    public interface Tap {
+        void tap(int[] acc, int aOff, byte[] w, int wOff, byte[] x, int xOff, int n, int offset);
+    }
+
+    /**
+     * The same hybrid DEPTHWISE_CONV_2D kernel accumulating its taps with {@code tap} (used when the depth multiplier
+     * is 1), or null when {@code ref} is not one.
+     */
+    public static Kernel withTap(Kernel ref, Tap tap, String name) {
+        return ref instanceof HybridOps.Depthwise dw ? dw.withTap(tap, name) : null;
+    }
+
+    /**
      * The same kernel computing its dot products with {@code dot} (named {@code name} in the kernel's toString), or
      * null when {@code ref} is not a hybrid FULLY_CONNECTED, CONV_2D or BATCH_MATMUL kernel.
      */

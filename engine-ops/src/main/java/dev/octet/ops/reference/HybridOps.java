@@ -264,6 +264,11 @@ final class HybridOps {
 
     // ------------------------------------------------------------------------------------------ DEPTHWISE_CONV_2D
 
+    /** One depthwise tap over n channels: {@code acc[aOff + c] += w[wOff + c] * (x[xOff + c] - offset)}. */
+    static void tap(int[] acc, int aOff, byte[] w, int wOff, byte[] x, int xOff, int n, int offset) {
+        for (int c = 0; c < n; c++) acc[aOff + c] += w[wOff + c] * (x[xOff + c] - offset);
+    }
+
     static Kernel depthwise(PrepareContext ctx, DepthwiseConv2D.Geometry g) {
         HybridWeights hw = ConvOps.hybridWeights(ctx, g.outC(), 3);
         if (!hw.perAxis() && g.outC() > 1) {
@@ -276,7 +281,7 @@ final class HybridOps {
         int imageSize = win.inH() * win.inW() * g.inC();
         requestScratch(ctx, g.batch() * imageSize, g.batch() + g.rows() * g.outC()); // offsets, then accumulators per output row
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(BIAS), ctx.outputId(0)};
-        return new Depthwise(g, ids, w, hw.scales(), bias(ctx, g.outC()), act[0], act[1]);
+        return new Depthwise(g, ids, w, hw.scales(), bias(ctx, g.outC()), act[0], act[1], HybridOps::tap, "scalar");
     }
 
     static final class Depthwise implements Kernel {
@@ -286,8 +291,11 @@ final class HybridOps {
         private final float[] scales;
         private final float[] bias;
         private final float min, max;
+        private final HybridBridge.Tap tap;
+        private final String tapName;
 
-        Depthwise(DepthwiseConv2D.Geometry g, int[] ids, byte[] filter, float[] scales, float[] bias, float min, float max) {
+        Depthwise(DepthwiseConv2D.Geometry g, int[] ids, byte[] filter, float[] scales, float[] bias, float min, float max, HybridBridge.Tap tap,
+                  String tapName) {
             this.g = g;
             this.inputId = ids[0];
             this.biasId = ids[1];
@@ -297,7 +305,17 @@ final class HybridOps {
             this.bias = bias;
             this.min = min;
             this.max = max;
+            this.tap = tap;
+            this.tapName = tapName;
         }
+
+        /** The same kernel with another (exact) tap accumulation. */
+        Depthwise withTap(HybridBridge.Tap t, String name) {
+            return new Depthwise(g, new int[] {inputId, biasId, outputId}, filter, scales, bias, min, max, t, name);
+        }
+
+        @Override
+        public String toString() { return "hybrid DEPTHWISE_CONV_2D (multiplier " + g.multiplier() + ", taps " + tapName + ")"; }
 
         @Override
         public void run(ExecContext ec) {
@@ -334,7 +352,7 @@ final class HybridOps {
                         int xb = ((b * inH + iy) * inW + ix) * inC;
                         int wb = (ky * kW + kx) * outC;
                         if (mult == 1) {
-                            for (int c = 0; c < outC; c++) acc[a0 + c] += filter[wb + c] * (x[xb + c] - offset);
+                            tap.tap(acc, a0, filter, wb, x, xb, outC, offset);
                         } else {
                             for (int ic = 0; ic < inC; ic++) {
                                 int xv = x[xb + ic] - offset;

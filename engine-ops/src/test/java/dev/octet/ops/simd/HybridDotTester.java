@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The SIMD int8 dot products of the hybrid kernels against {@link HybridMath#dot} at 128, 256 and 512 bits: every
  * length 0..300 and some long ones, random offsets, random and extreme values (all -128, which makes the int32
- * accumulator wrap for long vectors). Exact equality.
+ * accumulator wrap for long vectors); and the depthwise tap accumulation against the scalar loop (lengths 0..200,
+ * random accumulators that wrap, random zero points). Exact equality.
  */
 class HybridDotTester {
     private static HybridBridge.Dot dot(int bits) {
@@ -20,6 +21,34 @@ class HybridDotTester {
             case 256 -> HybridDot256::dot;
             default -> HybridDot128::dot;
         };
+    }
+
+    private static HybridBridge.Tap tap(int bits) {
+        return switch (bits) {
+            case 512 -> HybridDot512::tap;
+            case 256 -> HybridDot256::tap;
+            default -> HybridDot128::tap;
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void tapEqualsTheScalarLoop(int bits) {
+        HybridBridge.Tap t = tap(bits);
+        Random r = new Random(bits + 1);
+        for (int n = 0; n <= 200; n++) {
+            int aOff = r.nextInt(9), wOff = r.nextInt(9), xOff = r.nextInt(9);
+            int[] acc = new int[aOff + n + 3];
+            for (int i = 0; i < acc.length; i++) acc[i] = r.nextInt();
+            byte[] w = new byte[wOff + n + 2], x = new byte[xOff + n + 2];
+            r.nextBytes(w);
+            r.nextBytes(x);
+            int offset = r.nextInt(256) - 128;
+            int[] expected = acc.clone();
+            for (int c = 0; c < n; c++) expected[aOff + c] += w[wOff + c] * (x[xOff + c] - offset);
+            t.tap(acc, aOff, w, wOff, x, xOff, n, offset);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, acc, "n=" + n);
+        }
     }
 
     @ParameterizedTest
