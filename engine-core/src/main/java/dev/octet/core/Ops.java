@@ -15,7 +15,10 @@ package dev.octet.core;
  * <ul>
  *   <li>CONV_2D: input [N,H,W,Ci], filter [Co,KH,KW,Ci/groups], bias? [Co] (int32 for quantized, float for float). Attrs: padding|pads, strides, dilations, activation.
  *   <li>DEPTHWISE_CONV_2D: input [N,H,W,Ci], filter [1,KH,KW,Ci*M], bias? Attrs: as CONV_2D plus depth_multiplier.
- *   <li>FULLY_CONNECTED: input [..., K], filter [Co,K], bias?. Attrs: activation, keep_num_dims (bool).
+ *   <li>FULLY_CONNECTED: input [..., K], filter [Co,K], bias?. Attrs: activation, keep_num_dims (bool),
+ *       asymmetric_quantize_inputs (bool, hybrid only).
+ *   <li>BATCH_MATMUL: lhs [..., M, K], rhs [..., K, N] (rank 2..5, batch dimensions broadcast). Attrs: adj_x, adj_y
+ *       (bool: the operand's last two dimensions are swapped), asymmetric_quantize_inputs (bool, hybrid only).
  *   <li>ADD, SUB, MUL, DIV: two inputs, NumPy broadcasting. Attrs: activation.
  *   <li>AVERAGE_POOL_2D, MAX_POOL_2D: input NHWC. Attrs: padding|pads, strides, filter_h, filter_w, activation.
  *   <li>MEAN: input, axes (int32 const). Attrs: keep_dims.
@@ -34,6 +37,7 @@ public final class Ops {
     public static final String CONV_2D = "CONV_2D";
     public static final String DEPTHWISE_CONV_2D = "DEPTHWISE_CONV_2D";
     public static final String FULLY_CONNECTED = "FULLY_CONNECTED";
+    public static final String BATCH_MATMUL = "BATCH_MATMUL";
     public static final String ADD = "ADD";
     public static final String SUB = "SUB";
     public static final String MUL = "MUL";

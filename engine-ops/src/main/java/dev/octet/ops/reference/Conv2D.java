@@ -53,6 +53,7 @@ final class Conv2D {
         ctx.setOutputShape(0, new int[] {in[0], win.outH(), win.outW(), co});
         Geometry g = new Geometry(in[0], ci, co, groups, win);
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(FILTER), ctx.inputId(BIAS), ctx.outputId(0)};
+        if (kind == Kind.HYBRID) return HybridOps.conv(ctx, g);
         if (kind == Kind.FLOAT) {
             float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
             return new FloatConv(g, ids, ConvOps.packFloatFilter(ctx), ConvOps.packFloatBias(ctx, co), act[0], act[1]);

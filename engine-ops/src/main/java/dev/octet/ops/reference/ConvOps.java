@@ -23,8 +23,11 @@ import java.util.Set;
  *   <li>uint8 / uint8 (per-tensor, any zero point) / int32 or absent / uint8: TF1 quantization-aware models;
  *   <li>int8 / int8 (zero point 0, per-channel along the output-channel axis or per-tensor) / int32 or absent /
  *       int8: TF2 post-training quantization. FULLY_CONNECTED takes per-tensor filters only, as TFLite 2.6.
+ *   <li>hybrid (dynamic-range): float32 input / int8 constant (symmetric, per-tensor or per-channel) / float32 or
+ *       absent / float32, computed by {@link HybridOps} with TFLite 2.6.2's on-the-fly input quantization (the
+ *       weight layouts TFLite 2.6.2 computes wrongly are refused there; docs/tflite-hybrid.md).
  * </ul>
- * Hybrid (float input with 8-bit weights), int16 activations and ONNX requantization are rejected.
+ * Hybrid with uint8 weights, int16 activations and ONNX requantization are rejected.
  *
  * <p>Bit-exactness target: TFLite 2.6.2's builtin kernels on x86-64 (the oracle library), which is not quite its
  * reference code: see {@link Rounding} and {@link #outputStage} for the two places it matters. Every conv-family
@@ -45,6 +48,7 @@ final class ConvOps {
         table.put(Ops.CONV_2D, Conv2D::create);
         table.put(Ops.DEPTHWISE_CONV_2D, DepthwiseConv2D::create);
         table.put(Ops.FULLY_CONNECTED, FullyConnected::create);
+        table.put(Ops.BATCH_MATMUL, BatchMatMul::create);
     }
 
     static final int INPUT = 0, FILTER = 1, BIAS = 2;
@@ -64,7 +68,7 @@ final class ConvOps {
     }
 
     /** The three ways a conv-like node can be computed. */
-    enum Kind { FLOAT, UINT8, INT8 }
+    enum Kind { FLOAT, UINT8, INT8, HYBRID }
 
     /**
      * Checks the input/filter/bias/output types form a supported combination and returns which one.
@@ -89,19 +93,59 @@ final class ConvOps {
             kind = Kind.UINT8;
         } else if (in == DataType.INT8 && w == DataType.INT8) {
             kind = Kind.INT8;
+        } else if (in == DataType.FLOAT32 && w == DataType.INT8) {
+            kind = Kind.HYBRID;
+            if (bias != null && bias != DataType.FLOAT32) throw unsupported(ctx, "hybrid (dynamic-range) op needs a float32 bias (" + combo + ")");
         } else if (in == DataType.FLOAT32 && w.isQuantized8()) {
-            throw unsupported(ctx, "hybrid (dynamic-range) quantization is not supported (" + combo + ")");
+            throw unsupported(ctx, "hybrid (dynamic-range) quantization needs int8 weights (" + combo + ")");
         } else {
             throw unsupported(ctx, "type combination not supported (" + combo + ")");
         }
         if (out != in) throw unsupported(ctx, "output type must equal the input type (" + combo + ")");
-        if (kind != Kind.FLOAT) {
+        if (kind == Kind.HYBRID && ctx.semantics() != Semantics.TFLITE) {
+            throw unsupported(ctx, "hybrid " + ctx.node().opType() + " is only implemented with TFLite arithmetic, not " + ctx.semantics());
+        }
+        if (kind == Kind.UINT8 || kind == Kind.INT8) {
             if (bias != null && bias != DataType.INT32) throw unsupported(ctx, "a quantized op needs an int32 bias (" + combo + ")");
             if (ctx.semantics() != Semantics.TFLITE) {
                 throw unsupported(ctx, "quantized " + ctx.node().opType() + " is only implemented with TFLite arithmetic, not " + ctx.semantics());
             }
         }
         return kind;
+    }
+
+    /**
+     * The weight scales of a hybrid op's int8 filter, checked: constant, quantized, zero point 0, per-tensor or
+     * per-channel along {@code channelAxis} with {@code channels} scales. {@code perChannel} is true only when the
+     * scales differ (TFLite 2.6.2 takes its per-tensor path when they are all equal); {@code scales} has one entry per
+     * output channel either way; {@code perAxis} says whether the tensor declares more than one scale.
+     */
+    record HybridWeights(float[] scales, boolean perChannel, boolean perAxis) {
+        float tensorScale() { return scales[0]; }
+    }
+
+    static HybridWeights hybridWeights(PrepareContext ctx, int channels, int channelAxis) {
+        TensorInfo w = ctx.input(FILTER);
+        if (!ctx.isConstant(FILTER)) throw unsupported(ctx, "hybrid (dynamic-range) op needs constant int8 weights, filter '" + w.name() + "' is computed");
+        QuantParams qw = w.quant();
+        if (qw.isNone()) throw ctx.invalid("filter '" + w.name() + "' is int8 but has no quantization parameters");
+        if (qw.isPerAxis() && (qw.axis() != channelAxis || qw.count() != channels)) {
+            throw ctx.invalid("filter '" + w.name() + "' is quantized along axis " + qw.axis() + " with " + qw.count()
+                    + " scales; expected axis " + channelAxis + " with " + channels + " scales (one per output channel)");
+        }
+        float[] scales = new float[channels];
+        boolean differ = false;
+        for (int c = 0; c < channels; c++) {
+            float s = qw.scale(qw.isPerAxis() ? c : 0);
+            if (!(s > 0) || !Float.isFinite(s)) throw ctx.invalid("filter '" + w.name() + "' has an invalid scale " + s + " at channel " + c);
+            if (qw.zeroPoint(qw.isPerAxis() ? c : 0) != 0) {
+                throw unsupported(ctx, "hybrid int8 filter '" + w.name() + "' has zero point " + qw.zeroPoint(qw.isPerAxis() ? c : 0)
+                        + " (dynamic-range weights must be symmetric)");
+            }
+            scales[c] = s;
+            if (s != scales[0]) differ = true;
+        }
+        return new HybridWeights(scales, differ, qw.isPerAxis() && qw.count() > 1);
     }
 
     /** The shape of input i, checked to have the given rank. */

@@ -48,6 +48,7 @@ final class DepthwiseConv2D {
         ctx.setOutputShape(0, new int[] {in[0], win.outH(), win.outW(), co});
         Geometry g = new Geometry(in[0], ci, m, win);
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(FILTER), ctx.inputId(BIAS), ctx.outputId(0)};
+        if (kind == Kind.HYBRID) return HybridOps.depthwise(ctx, g);
         if (kind == Kind.FLOAT) {
             float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
             return new FloatDepthwise(g, ids, ConvOps.packFloatFilter(ctx), ConvOps.packFloatBias(ctx, co), act[0], act[1]);

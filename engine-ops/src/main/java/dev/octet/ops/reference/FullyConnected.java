@@ -30,6 +30,9 @@ import dev.octet.ops.reference.ConvOps.OutputStage;
 final class FullyConnected {
     private FullyConnected() {}
 
+    /** TFLite's FullyConnectedOptions / BatchMatMulOptions flag for hybrid kernels (attribute name as read). */
+    static final String ASYMMETRIC_QUANTIZE_INPUTS = "asymmetric_quantize_inputs";
+
     static Kernel create(PrepareContext ctx) {
         Kind kind = ConvOps.checkTypes(ctx);
         int[] f = ConvOps.shapeOfRank(ctx, FILTER, 2, "filter [Co,K]");
@@ -56,6 +59,9 @@ final class FullyConnected {
         }
         ctx.setOutputShape(0, outShape);
         int[] ids = {ctx.inputId(INPUT), ctx.inputId(FILTER), ctx.inputId(BIAS), ctx.outputId(0)};
+        if (kind == Kind.HYBRID) {
+            return HybridOps.fullyConnected(ctx, batch, k, co, ctx.node().attrs().getBool(ASYMMETRIC_QUANTIZE_INPUTS, false));
+        }
         if (kind == Kind.FLOAT) {
             float[] act = QuantMath.activationRangeFloat(ConvOps.activation(ctx));
             return new FloatFC(batch, k, co, ids, ConvOps.packFloatFilter(ctx), ConvOps.packFloatBias(ctx, co), act[0], act[1]);

@@ -7,6 +7,7 @@ import dev.octet.core.KernelFactory;
 import dev.octet.core.Ops;
 import dev.octet.core.PrepareContext;
 import dev.octet.ops.reference.ConvBridge;
+import dev.octet.ops.reference.HybridBridge;
 import dev.octet.ops.reference.Window;
 import java.util.Map;
 import jdk.incubator.vector.IntVector;
@@ -33,6 +34,14 @@ final class SimdConvOps {
         KernelFactory fc = table.get(Ops.FULLY_CONNECTED);
         SimdOps.overlay(table, Ops.CONV_2D, ctx -> conv2d(ctx, conv.create(ctx)));
         SimdOps.overlay(table, Ops.FULLY_CONNECTED, ctx -> fullyConnected(ctx, fc.create(ctx)));
+        KernelFactory bmm = table.get(Ops.BATCH_MATMUL);
+        if (bmm != null) {
+            SimdOps.overlay(table, Ops.BATCH_MATMUL, ctx -> {
+                Kernel ref = bmm.create(ctx);
+                Kernel k = hybridDot(ref);
+                return k != null ? k : ref;
+            });
+        }
         KernelFactory qconv = table.get(dev.octet.ops.onnx.OnnxOps.ONNX_QLINEAR_CONV);
         if (qconv != null) SimdOps.overlay(table, dev.octet.ops.onnx.OnnxOps.ONNX_QLINEAR_CONV, ctx -> qlinearConv(ctx, qconv.create(ctx)));
     }
@@ -46,8 +55,31 @@ final class SimdConvOps {
 
     private static boolean constantOrAbsent(PrepareContext ctx, int i) { return !ctx.hasInput(i) || ctx.isConstant(i); }
 
+    /**
+     * A hybrid FULLY_CONNECTED / CONV_2D / BATCH_MATMUL kernel with the int8 dot product of the current width
+     * ({@code HybridDot512/256/128}), or null (no SIMD width, or not a hybrid kernel).
+     */
+    static Kernel hybridDot(Kernel ref) {
+        return switch (chooseBits()) {
+            case 512 -> HybridBridge.withDot(ref, HybridDot512::dot, "HybridDot512");
+            case 256 -> HybridBridge.withDot(ref, HybridDot256::dot, "HybridDot256");
+            case 128 -> HybridBridge.withDot(ref, HybridDot128::dot, "HybridDot128");
+            default -> null;
+        };
+    }
+
+    /** Hybrid (float input, int8 weights) nodes: the conv/depthwise SIMD kernels do not apply. */
+    static boolean hybrid(PrepareContext ctx) {
+        return ctx.input(INPUT).type() == DataType.FLOAT32 && ctx.input(FILTER).type() != DataType.FLOAT32
+                && ctx.input(FILTER).type() != DataType.FLOAT16;
+    }
+
     private static Kernel conv2d(PrepareContext ctx, Kernel ref) {
         int bits = chooseBits();
+        if (hybrid(ctx)) {
+            Kernel k = hybridDot(ref);
+            return k != null ? k : ref;
+        }
         if (bits == 0 || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
         int[] in = ctx.input(INPUT).shape(), f = ctx.input(FILTER).shape();
         if (in[3] != f[3]) return ref; // grouped convolution: reference
@@ -59,6 +91,10 @@ final class SimdConvOps {
 
     private static Kernel fullyConnected(PrepareContext ctx, Kernel ref) {
         int bits = chooseBits();
+        if (hybrid(ctx)) {
+            Kernel k = hybridDot(ref);
+            return k != null ? k : ref;
+        }
         if (bits == 0 || !ctx.isConstant(FILTER) || !constantOrAbsent(ctx, BIAS)) return ref;
         int[] f = ctx.input(FILTER).shape();
         int co = f[0], k = f[1];

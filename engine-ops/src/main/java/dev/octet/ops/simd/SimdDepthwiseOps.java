@@ -11,6 +11,7 @@ import dev.octet.core.QuantParams;
 import dev.octet.core.Semantics;
 import dev.octet.core.TensorInfo;
 import dev.octet.ops.onnx.OnnxOps;
+import dev.octet.ops.reference.HybridBridge;
 import dev.octet.ops.reference.Window;
 import java.util.Map;
 
@@ -30,6 +31,15 @@ final class SimdDepthwiseOps {
     static void register(Map<String, KernelFactory> table) {
         KernelFactory ref = table.get(Ops.DEPTHWISE_CONV_2D);
         SimdOps.overlay(table, Ops.DEPTHWISE_CONV_2D, ctx -> {
+            if (isHybrid(ctx)) { // the reference kernel (built on the real context: it requests scratch) with vector taps
+                Kernel r = ref.create(ctx);
+                Kernel h = switch (SimdWidth.bits()) {
+                    case 512 -> HybridBridge.withTap(r, HybridDot512::tap, "HybridDot512");
+                    case 256 -> HybridBridge.withTap(r, HybridDot256::tap, "HybridDot256");
+                    default -> HybridBridge.withTap(r, HybridDot128::tap, "HybridDot128");
+                };
+                return h != null ? h : r;
+            }
             ref.create(ReferenceView.of(ctx)); // validation and output shape; errors are the reference's
             return create(ctx, SimdWidth.bits());
         });
@@ -41,11 +51,21 @@ final class SimdDepthwiseOps {
         });
     }
 
+    /** Float input with 8-bit weights (dynamic range); the reference factory decides whether it is supported. */
+    private static boolean isHybrid(PrepareContext ctx) {
+        if (ctx.inputCount() < 2 || !ctx.hasInput(0) || !ctx.hasInput(1)) return false;
+        DataType in = ctx.input(0).type(), w = ctx.input(1).type();
+        return in == DataType.FLOAT32 && w != DataType.FLOAT32 && w != DataType.FLOAT16;
+    }
+
     /** A DEPTHWISE_CONV_2D kernel at the given vector width, or null (use the reference). The node must be valid. */
     static Kernel create(PrepareContext ctx, int bits) {
         int lanes = bits / 32;
         if (!ctx.isConstant(1)) return null;
         if (ctx.hasInput(2) && !ctx.isConstant(2)) return null;
+        if (ctx.input(0).type() == DataType.FLOAT32 && ctx.input(1).type() != DataType.FLOAT32 && ctx.input(1).type() != DataType.FLOAT16) {
+            return null; // hybrid: reference
+        }
         TensorInfo x = ctx.input(0), f = ctx.input(1), out = ctx.output(0);
         int[] in = x.shape(), fs = f.shape();
         int ci = in[3], co = fs[3], m = co / ci, kH = fs[1], kW = fs[2], taps = kH * kW;

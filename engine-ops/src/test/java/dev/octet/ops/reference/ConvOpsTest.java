@@ -501,12 +501,13 @@ class ConvOpsTest {
 
     @Test
     void unsupportedTypeCombinationsSayWhich() {
-        // float input with int8 filter: hybrid quantization
+        // float input with uint8 filter: hybrid quantization needs int8 weights
         T in = T.act(DataType.FLOAT32, new int[] {1, 4, 4, 3}, null);
-        T f = new T(DataType.INT8, new int[] {2, 3, 3, 3}, Q, buf(new byte[54]));
-        Graph hybrid = single(Ops.CONV_2D, Attributes.EMPTY, in, f, null, DataType.FLOAT32, null);
+        T fu8 = new T(DataType.UINT8, new int[] {2, 3, 3, 3}, Q, buf(new byte[54]));
+        Graph hybrid = single(Ops.CONV_2D, Attributes.EMPTY, in, fu8, null, DataType.FLOAT32, null);
         UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> compile(hybrid));
-        assertTrue(e.getMessage().contains("the_conv_2d") && e.getMessage().contains("hybrid") && e.getMessage().contains("filter int8"), e.getMessage());
+        assertTrue(e.getMessage().contains("the_conv_2d") && e.getMessage().contains("hybrid") && e.getMessage().contains("filter uint8"), e.getMessage());
+        T f = new T(DataType.INT8, new int[] {2, 3, 3, 3}, Q, buf(new byte[54]));
         assertEquals(0, e.nodeIndex());
 
         // uint8 input with int8 filter

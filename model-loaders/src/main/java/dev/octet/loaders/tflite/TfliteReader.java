@@ -31,7 +31,7 @@ import java.util.Map;
  * <ul>
  *   <li>IR tensor id == TFLite tensor index of subgraph 0, IR node index == TFLite operator index.
  *   <li>Constants are zero-copy views of the input buffer (keep it unchanged while the graph is used).
- *   <li>Builtin operators keep their TFLite name as opType (so an unsupported one, e.g. BATCH_MATMUL, fails
+ *   <li>Builtin operators keep their TFLite name as opType (so an unsupported one, e.g. CUMSUM, fails
  *       at {@code Model.compile} naming the op and node); custom operators use their custom_code.
  *   <li>Options become attributes named as in {@link Ops} (activation, padding, stride_h/w, dilation_h/w,
  *       filter_h/w, ...); other options keep their TFLite field names. Enums are strings ("RELU6", "SAME").

@@ -268,14 +268,14 @@ class TfliteWriterTest {
         int a = w.addTensor("a", DataType.FLOAT32, new int[] {1, 2, 3}, null, null);
         int b = w.addTensor("b", DataType.FLOAT32, new int[] {1, 3, 2}, null, null);
         int o = w.addTensor("o", DataType.FLOAT32, new int[] {1, 2, 2}, null, null);
-        w.addOp("BATCH_MATMUL", new int[] {a, b}, new int[] {o}, Map.of("adj_x", false));
+        w.addOp("CUMSUM", new int[] {a, b}, new int[] {o}, Map.of("exclusive", false));
         w.inputs(a, b).outputs(o);
         Graph g = read(w.build());
-        assertEquals("BATCH_MATMUL", g.nodes().get(0).opType());
+        assertEquals("CUMSUM", g.nodes().get(0).opType());
         UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> Octet.compile(g, ModelOptions.DEFAULT));
-        assertEquals("BATCH_MATMUL", e.opType());
+        assertEquals("CUMSUM", e.opType());
         assertEquals(0, e.nodeIndex());
-        assertTrue(e.getMessage().contains("BATCH_MATMUL") && e.getMessage().contains("node 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("CUMSUM") && e.getMessage().contains("node 0"), e.getMessage());
     }
 
     @Test
