@@ -147,6 +147,11 @@ public final class TfliteReader {
 
         for (int i = 0; i < nops; i++) {
             OpInfo info = opcodes[(int) ops[i].opcodeIndex()];
+            if (!info.custom && CONTROL_FLOW.contains(info.name)) {
+                String out0 = outs[i].length > 0 ? "(output '" + g.tensor(outs[i][0]).name() + "') " : "";
+                throw new UnsupportedOpException(info.name, i, out0 + "runs other subgraphs (the model has " + nsub
+                        + "); control flow (WHILE, IF, CALL_ONCE) is not supported: Octet runs subgraph 0 only");
+            }
             Attributes attrs = attributes(g, ops[i], info, i, outs[i]);
             String name = outs[i].length > 0 ? g.tensor(outs[i][0]).name() : null;
             String origin = (info.custom ? "CUSTOM " + info.name : info.name) + " v" + info.version;
@@ -163,6 +168,8 @@ public final class TfliteReader {
         readMetadata(g);
         return g.build();
     }
+
+    private static final java.util.Set<String> CONTROL_FLOW = java.util.Set.of("WHILE", "IF", "CALL_ONCE");
 
     private void readOpcodes() {
         int n = model.operatorCodeCount();

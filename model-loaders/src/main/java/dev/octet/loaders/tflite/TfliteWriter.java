@@ -76,6 +76,18 @@ public final class TfliteWriter {
         return sg.tensors.size() - 1;
     }
 
+    /** Marks tensor {@code id} as a variable (Tensor.is_variable): state kept across invocations, e.g. an LSTM's output and cell state. */
+    public TfliteWriter markVariable(int id) {
+        sg.tensors.get(id).variable = true;
+        return this;
+    }
+
+    /** Sets operator {@code op}'s intermediates (Operator.intermediates, field 8: the integer LSTM's gate scales). */
+    public TfliteWriter intermediates(int op, int... tensorIds) {
+        sg.ops.get(op).intermediates = tensorIds.clone();
+        return this;
+    }
+
     /** Adds a builtin operator by its TFLite name (e.g. "CONV_2D") with options by TFLite field name. */
     public int addOp(String builtinName, int[] inputs, int[] outputs, Map<String, Object> options) {
         int code = TflSchema.builtinCode(builtinName);

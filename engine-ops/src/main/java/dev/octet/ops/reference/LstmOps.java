@@ -1,0 +1,287 @@
+package dev.octet.ops.reference;
+
+import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
+import dev.octet.core.Kernel;
+import dev.octet.core.KernelFactory;
+import dev.octet.core.Ops;
+import dev.octet.core.PrepareContext;
+import dev.octet.core.Semantics;
+import dev.octet.core.Shapes;
+import dev.octet.core.TensorInfo;
+import java.util.Map;
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM with TFLite 2.6.2's semantics (docs/tflite-lstm.md). TFLite 2.6.2 runs this op
+ * with a float32 input only: float32 weights (EvalFloat) or int8 weights with float activations ("hybrid",
+ * EvalHybrid, not implemented yet: refused at load). An int8 input is refused by TFLite 2.6.2's Prepare and
+ * is refused here too.
+ *
+ * <p>Inputs (TFLite's order): 0 input [B,T,I] (or [T,B,I] when time_major); 1-4 input-to-{input, forget,
+ * cell, output} weights [C,I] (1 optional: CIFG); 5-8 recurrent-to-gate weights [C,O] (5 optional); 9-11
+ * peephole weights [C] (optional); 12-15 gate biases [C] (12 optional); 16 projection weights [O,C]?,
+ * 17 projection bias [O]?; 18 output_state [B,O] and 19 cell_state [B,C] (variable tensors, read and
+ * updated every run); 20-23 layer-norm coefficients [C] (optional, 20 absent with CIFG).
+ */
+final class LstmOps {
+    private LstmOps() {}
+
+    static final String UNIDIRECTIONAL_SEQUENCE_LSTM = "UNIDIRECTIONAL_SEQUENCE_LSTM";
+
+    static void register(Map<String, KernelFactory> table) {
+        table.put(UNIDIRECTIONAL_SEQUENCE_LSTM, LstmOps::create);
+    }
+
+    // input indices
+    static final int IN = 0, I2I = 1, I2F = 2, I2C = 3, I2O = 4, R2I = 5, R2F = 6, R2C = 7, R2O = 8, C2I = 9, C2F = 10, C2O = 11;
+    static final int BI = 12, BF = 13, BC = 14, BO = 15, PW = 16, PB = 17, OSTATE = 18, CSTATE = 19, LNI = 20, LNF = 21, LNC = 22, LNO = 23;
+
+    /** Shapes and options every variant shares, validated as TFLite's Prepare does. */
+    record Dims(int batch, int steps, int nIn, int nCell, int nOut, boolean timeMajor, boolean cifg, boolean peephole, boolean layerNorm,
+                boolean projection, String activation, float cellClip, float projClip) {}
+
+    static Dims dims(PrepareContext ctx) {
+        if (ctx.semantics() != Semantics.TFLITE) throw ctx.unsupported("only TFLite semantics");
+        int n = ctx.inputCount();
+        if (n != 20 && n != 24) throw ctx.invalid("expects 20 or 24 inputs, has " + n);
+        if (ctx.outputCount() != 1) throw ctx.invalid("expects 1 output, has " + ctx.outputCount());
+        var a = ctx.node().attrs();
+        boolean timeMajor = a.getBool("time_major", false);
+        float cellClip = a.getFloat("cell_clip", 0f), projClip = a.getFloat("proj_clip", 0f);
+        if (!(cellClip >= 0) || !(projClip >= 0)) throw ctx.invalid("cell_clip and proj_clip must be >= 0, are " + cellClip + ", " + projClip);
+        String act = a.getString(Ops.ATTR_ACTIVATION, "NONE");
+        switch (act) {
+            case "NONE", "RELU", "RELU6", "RELU_N1_TO_1", "TANH" -> { }
+            default -> throw ctx.unsupported("cell activation " + act + " is not supported");
+        }
+        TensorInfo in = ctx.input(IN);
+        if (in == null || in.rank() != 3) throw ctx.invalid("input must be rank 3, is " + (in == null ? "absent" : Shapes.str(in.shape())));
+        int[] s = in.shape();
+        int batch = timeMajor ? s[1] : s[0], steps = timeMajor ? s[0] : s[1], nIn = s[2];
+        TensorInfo w = need(ctx, I2O, "input_to_output_weights");
+        if (w.rank() != 2 || w.dim(1) != nIn) throw ctx.invalid("input_to_output_weights must be [cells, " + nIn + "], is " + Shapes.str(w.shape()));
+        int nCell = w.dim(0);
+        TensorInfo r = need(ctx, R2O, "recurrent_to_output_weights");
+        if (r.rank() != 2 || r.dim(0) != nCell) throw ctx.invalid("recurrent_to_output_weights must be [" + nCell + ", outputs], is " + Shapes.str(r.shape()));
+        int nOut = r.dim(1);
+        boolean cifg = !ctx.hasInput(I2I);
+        if (cifg != !ctx.hasInput(R2I)) throw ctx.invalid("input_to_input and recurrent_to_input weights must both be present or both absent");
+        for (int i : new int[] {I2I, I2F, I2C}) if (ctx.hasInput(i)) matrix(ctx, i, nCell, nIn);
+        for (int i : new int[] {R2I, R2F, R2C}) if (ctx.hasInput(i)) matrix(ctx, i, nCell, nOut);
+        need(ctx, I2F, "input_to_forget_weights");
+        need(ctx, I2C, "input_to_cell_weights");
+        need(ctx, R2F, "recurrent_to_forget_weights");
+        need(ctx, R2C, "recurrent_to_cell_weights");
+        boolean peephole = ctx.hasInput(C2O);
+        if (ctx.hasInput(C2F) != peephole || (!cifg && ctx.hasInput(C2I) != peephole)) throw ctx.invalid("peephole weights must be all present or all absent");
+        for (int i = C2I; i <= C2O; i++) if (ctx.hasInput(i)) vector(ctx, i, nCell);
+        if (cifg == ctx.hasInput(BI)) throw ctx.invalid(cifg ? "CIFG LSTM must not have an input gate bias" : "input gate bias is missing");
+        for (int i = BI; i <= BO; i++) if (i != BI || !cifg) { need(ctx, i, "gate bias " + i); vector(ctx, i, nCell); }
+        boolean projection = ctx.hasInput(PW);
+        if (projection) matrix(ctx, PW, nOut, nCell);
+        else if (ctx.hasInput(PB)) throw ctx.invalid("projection bias without projection weights");
+        else if (nOut != nCell) throw ctx.invalid("without projection the output size (" + nOut + ") must equal the cell count (" + nCell + ")");
+        if (ctx.hasInput(PB)) vector(ctx, PB, nOut);
+        boolean layerNorm = n == 24 && ctx.hasInput(LNF);
+        if (layerNorm) {
+            if (cifg == ctx.hasInput(LNI)) throw ctx.invalid(cifg ? "CIFG LSTM must not have input layer-norm coefficients" : "input layer-norm coefficients missing");
+            for (int i = LNI; i <= LNO; i++) if (i != LNI || !cifg) { need(ctx, i, "layer-norm coefficients " + i); vector(ctx, i, nCell); }
+        }
+        TensorInfo os = ctx.input(OSTATE), cs = ctx.input(CSTATE);
+        if (os == null || cs == null) throw ctx.invalid("output_state (input 18) and cell_state (input 19) are required");
+        if (!os.isVariable() || !cs.isVariable()) {
+            throw ctx.unsupported("output_state and cell_state must be variable tensors (is_variable in the file)");
+        }
+        if (os.size() != batch * nOut) throw ctx.invalid("output_state must hold " + batch + "x" + nOut + " elements, has " + Shapes.str(os.shape()));
+        if (cs.size() != batch * nCell) throw ctx.invalid("cell_state must hold " + batch + "x" + nCell + " elements, has " + Shapes.str(cs.shape()));
+        int[] outShape = s.clone();
+        outShape[2] = nOut;
+        ctx.setOutputShape(0, outShape);
+        return new Dims(batch, steps, nIn, nCell, nOut, timeMajor, cifg, peephole, layerNorm, projection, act, cellClip, projClip);
+    }
+
+    private static TensorInfo need(PrepareContext ctx, int i, String what) {
+        TensorInfo t = ctx.input(i);
+        if (t == null) throw ctx.invalid(what + " (input " + i + ") is required");
+        return t;
+    }
+
+    private static void matrix(PrepareContext ctx, int i, int rows, int cols) {
+        TensorInfo t = ctx.input(i);
+        if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != cols) {
+            throw ctx.invalid("input " + i + " must be [" + rows + ", " + cols + "], is " + Shapes.str(t.shape()));
+        }
+    }
+
+    private static void vector(PrepareContext ctx, int i, int n) {
+        TensorInfo t = ctx.input(i);
+        if (t.rank() != 1 || t.dim(0) != n) throw ctx.invalid("input " + i + " must be [" + n + "], is " + Shapes.str(t.shape()));
+    }
+
+    static Kernel create(PrepareContext ctx) {
+        Dims d = dims(ctx);
+        TensorInfo in = ctx.input(IN);
+        DataType wt = ctx.input(I2O).type();
+        if (in.type() != DataType.FLOAT32) {
+            throw ctx.unsupported("input type " + in.type().lowerName() + ": TFLite 2.6.2 runs UNIDIRECTIONAL_SEQUENCE_LSTM with a float32 input only");
+        }
+        if (ctx.output(0).type() != DataType.FLOAT32) throw ctx.invalid("output must be float32");
+        if (ctx.input(OSTATE).type() != DataType.FLOAT32 || ctx.input(CSTATE).type() != DataType.FLOAT32) throw ctx.invalid("state tensors must be float32");
+        if (wt == DataType.FLOAT32) return FloatLstm.create(ctx, d);
+        if (wt == DataType.INT8 || wt == DataType.UINT8) throw ctx.unsupported("hybrid (int8 weights, float activations) LSTM is not supported yet");
+        throw ctx.unsupported("weights of type " + wt.lowerName());
+    }
+
+    /** Constant float input i (packed), or null when absent. */
+    static float[] floats(PrepareContext ctx, int i) {
+        if (!ctx.hasInput(i)) return null;
+        TensorInfo t = ctx.input(i);
+        if (!t.isConstant()) throw ctx.unsupported("input " + i + " ('" + t.name() + "') must be a constant");
+        if (t.type() != DataType.FLOAT32) throw ctx.invalid("input " + i + " ('" + t.name() + "') must be float32, is " + t.type().lowerName());
+        ctx.markPacked(i);
+        return ctx.constFloats(i);
+    }
+
+    // ------------------------------------------------------------------------------------ float arithmetic
+    // The functions below follow TFLite 2.6.2's tensor_utils as the x86 build runs them (portable loops, no FMA).
+
+    /** out[r] += sum_c w[r][c] * v[c], the sum formed separately from 0 and then added (MatrixBatchVectorMultiplyAccumulate). */
+    static void matVecAcc(float[] w, int rows, int cols, float[] v, int vo, float[] out, int oo) {
+        for (int r = 0, wi = 0; r < rows; r++) {
+            float dot = 0f;
+            for (int c = 0; c < cols; c++) dot += w[wi++] * v[vo + c];
+            out[oo + r] += dot;
+        }
+    }
+
+    /** MeanStddevNormalization over one row of n: two passes (mean, then mean squared deviation), 1e-8 added to the variance. */
+    static void meanStddevNormalize(float[] x, int o, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += x[o + i];
+        float mean = sum / n;
+        float sq = 0f;
+        for (int i = 0; i < n; i++) {
+            float dv = x[o + i] - mean;
+            sq += dv * dv;
+        }
+        float variance = sq / n;
+        float inv = 1f / (float) Math.sqrt(variance + 1e-8f);
+        for (int i = 0; i < n; i++) x[o + i] = (x[o + i] - mean) * inv;
+    }
+
+    /** ApplyActivationToVector for the cell activation (Eigen tanh, as TFLite's tensor_utils evaluates it). */
+    static void activate(String act, float[] src, int so, float[] dst, int d0, int n) {
+        switch (act) {
+            case "TANH" -> { for (int i = 0; i < n; i++) dst[d0 + i] = FloatMath.eigenTanh(FloatMath.ftz(src[so + i])); }
+            case "RELU" -> { for (int i = 0; i < n; i++) dst[d0 + i] = Math.max(0f, src[so + i]); }
+            case "RELU6" -> { for (int i = 0; i < n; i++) dst[d0 + i] = Math.max(0f, Math.min(6f, src[so + i])); }
+            case "RELU_N1_TO_1" -> { for (int i = 0; i < n; i++) dst[d0 + i] = Math.max(-1f, Math.min(1f, src[so + i])); }
+            default -> { if (src != dst || so != d0) System.arraycopy(src, so, dst, d0, n); }
+        }
+    }
+
+    /** Eigen logistic over one gate row (lane = position in TFLite's vector, for the scalar tail below -9). */
+    static void sigmoid(float[] x, int o, int n, int laneBase, int tail) {
+        for (int i = 0; i < n; i++) x[o + i] = FloatMath.eigenLogistic(FloatMath.ftz(x[o + i]), laneBase + i < tail);
+    }
+
+    static void clip(float[] x, int o, int n, float c) {
+        for (int i = 0; i < n; i++) x[o + i] = Math.max(-c, Math.min(c, x[o + i]));
+    }
+
+    /** The float LSTM (EvalFloat). */
+    record FloatLstm(Dims d, int in, int out, int ostate, int cstate, float[][] wIn, float[][] wRec, float[][] peep, float[][] bias, float[][] ln,
+                     float[] proj, float[] projBias) implements Kernel {
+        static Kernel create(PrepareContext ctx, Dims d) {
+            float[][] wIn = {floats(ctx, I2I), floats(ctx, I2F), floats(ctx, I2C), floats(ctx, I2O)};
+            float[][] wRec = {floats(ctx, R2I), floats(ctx, R2F), floats(ctx, R2C), floats(ctx, R2O)};
+            float[][] peep = {floats(ctx, C2I), floats(ctx, C2F), null, floats(ctx, C2O)};
+            float[][] bias = {floats(ctx, BI), floats(ctx, BF), floats(ctx, BC), floats(ctx, BO)};
+            float[][] ln = d.layerNorm() ? new float[][] {floats(ctx, LNI), floats(ctx, LNF), floats(ctx, LNC), floats(ctx, LNO)} : new float[4][];
+            ctx.requestScratch(DataType.Storage.FLOAT, 5 * d.nCell());
+            return new FloatLstm(d, ctx.inputId(IN), ctx.outputId(0), ctx.inputId(OSTATE), ctx.inputId(CSTATE), wIn, wRec, peep, bias, ln,
+                    floats(ctx, PW), floats(ctx, PB));
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            float[] x = ec.floats(in), y = ec.floats(out), h = ec.floats(ostate), c = ec.floats(cstate), g = ec.scratchFloats();
+            int xo = ec.offset(in), yo = ec.offset(out), ho = ec.offset(ostate), co = ec.offset(cstate);
+            int B = d.batch(), T = d.steps(), I = d.nIn(), C = d.nCell(), O = d.nOut();
+            // TFLite steps all batches at once when time-major (gate vectors of B*C), one batch at a time otherwise.
+            int lanes = d.timeMajor() ? B * C : C;
+            int tail = FloatMath.eigenTailStart(lanes);
+            for (int t = 0; t < T; t++) {
+                for (int b = 0; b < B; b++) {
+                    int row = d.timeMajor() ? t * B + b : b * T + t;
+                    step(x, xo + row * I, y, yo + row * O, h, ho + b * O, c, co + b * C, g, d.timeMajor() ? b * C : 0, tail);
+                }
+            }
+        }
+
+        private void step(float[] x, int xo, float[] y, int yo, float[] h, int ho, float[] c, int co, float[] g, int lane, int tail) {
+            int C = d.nCell(), O = d.nOut(), I = d.nIn();
+            // gates at g[k*C], k = input, forget, cell, output; g[4C] is the output scratch
+            for (int k = 0; k < 4; k++) {
+                if (k == 0 && d.cifg()) continue;
+                int go = k * C;
+                if (d.layerNorm()) java.util.Arrays.fill(g, go, go + C, 0f);
+                else System.arraycopy(bias[k], 0, g, go, C);
+                matVecAcc(wIn[k], C, I, x, xo, g, go);
+                matVecAcc(wRec[k], C, O, h, ho, g, go);
+                if (k == 2) continue; // the cell gate is finished after the state update below
+                if (d.peephole() && k != 3) for (int i = 0; i < C; i++) g[go + i] += peep[k][i] * c[co + i];
+                if (k == 3) continue; // the output gate's peephole reads the updated cell state
+                finishGate(g, go, k, lane, tail);
+            }
+            // cell gate: layer norm, activation
+            if (d.layerNorm()) normalize(g, 2 * C, 2);
+            activate(d.activation(), g, 2 * C, g, 2 * C, C);
+            // cell state update
+            for (int i = 0; i < C; i++) c[co + i] = g[C + i] * c[co + i];
+            if (d.cifg()) {
+                for (int i = 0; i < C; i++) g[C + i] = 1f - g[C + i];
+                for (int i = 0; i < C; i++) c[co + i] += g[2 * C + i] * g[C + i];
+            } else {
+                for (int i = 0; i < C; i++) c[co + i] += g[2 * C + i] * g[i];
+            }
+            if (d.cellClip() > 0) clip(c, co, C, d.cellClip());
+            // output gate
+            if (d.peephole()) for (int i = 0; i < C; i++) g[3 * C + i] += peep[3][i] * c[co + i];
+            finishGate(g, 3 * C, 3, lane, tail);
+            int s = 4 * C;
+            activate(d.activation(), c, co, g, s, C);
+            for (int i = 0; i < C; i++) g[s + i] = g[3 * C + i] * g[s + i];
+            if (d.projection()) {
+                if (projBias != null) System.arraycopy(projBias, 0, h, ho, O);
+                else java.util.Arrays.fill(h, ho, ho + O, 0f);
+                matVecAcc(proj, O, C, g, s, h, ho);
+                if (d.projClip() > 0) clip(h, ho, O, d.projClip());
+            } else {
+                System.arraycopy(g, s, h, ho, O);
+            }
+            System.arraycopy(h, ho, y, yo, O);
+        }
+
+        private void normalize(float[] g, int go, int k) {
+            int C = d.nCell();
+            meanStddevNormalize(g, go, C);
+            for (int i = 0; i < C; i++) g[go + i] = ln[k][i] * g[go + i];
+            for (int i = 0; i < C; i++) g[go + i] += bias[k][i];
+        }
+
+        private void finishGate(float[] g, int go, int k, int lane, int tail) {
+            if (d.layerNorm()) normalize(g, go, k);
+            sigmoid(g, go, d.nCell(), lane, tail);
+        }
+
+        @Override
+        public long macs() {
+            long perStep = (long) d.nCell() * (d.nIn() + d.nOut()) * (d.cifg() ? 3 : 4) + (d.projection() ? (long) d.nOut() * d.nCell() : 0);
+            return perStep * d.batch() * d.steps();
+        }
+
+        @Override
+        public String variant() { return "reference-float"; }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.octet.testdata;
+
+import dev.octet.core.DataType;
+import dev.octet.core.QuantParams;
+import dev.octet.loaders.tflite.TfliteWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One-op UNIDIRECTIONAL_SEQUENCE_LSTM models written with the project's TfliteWriter, all forms from one set of
+ * float weights (drawn from a seed): float32, and hybrid (int8 symmetric per-tensor weights, float activations,
+ * as the TFLite converter's dynamic-range quantization writes them). State tensors are variables.
+ */
+final class LstmModels {
+    private LstmModels() {}
+
+    enum Form { FLOAT, HYBRID }
+
+    /** One LSTM configuration. nOut != nCell needs projection. */
+    record Config(String name, int batch, int steps, int nIn, int nCell, int nOut, boolean timeMajor, boolean cifg, boolean peephole,
+                  boolean layerNorm, boolean projection, boolean projBias, String activation, float cellClip, float projClip,
+                  boolean asymmetric, long seed) {
+        int[] inputShape() { return timeMajor ? new int[] {steps, batch, nIn} : new int[] {batch, steps, nIn}; }
+
+        int[] outputShape() { return timeMajor ? new int[] {steps, batch, nOut} : new int[] {batch, steps, nOut}; }
+
+        @Override
+        public String toString() { return name; }
+    }
+
+    /** The float weights every form is built from. */
+    record Weights(float[][] wIn, float[][] wRec, float[][] peep, float[][] bias, float[][] ln, float[] proj, float[] projBias) {}
+
+    static Weights weights(Config c) {
+        Random r = new Random(c.seed());
+        float[][] wIn = new float[4][], wRec = new float[4][], peep = new float[4][], bias = new float[4][], ln = new float[4][];
+        for (int k = 0; k < 4; k++) {
+            if (k == 0 && c.cifg()) continue;
+            wIn[k] = rand(r, c.nCell() * c.nIn(), 0.6f);
+            wRec[k] = rand(r, c.nCell() * c.nOut(), 0.5f);
+            bias[k] = rand(r, c.nCell(), 0.4f);
+            if (c.peephole() && k != 2) peep[k] = rand(r, c.nCell(), 0.3f);
+            if (c.layerNorm()) {
+                ln[k] = rand(r, c.nCell(), 0.3f);
+                for (int i = 0; i < ln[k].length; i++) ln[k][i] += 1f;
+            }
+        }
+        if (c.cifg() || !c.peephole()) peep[0] = null;
+        float[] proj = c.projection() ? rand(r, c.nOut() * c.nCell(), 0.5f) : null;
+        float[] projBias = c.projection() && c.projBias() ? rand(r, c.nOut(), 0.2f) : null;
+        return new Weights(wIn, wRec, peep, bias, ln, proj, projBias);
+    }
+
+    private static float[] rand(Random r, int n, float amp) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (r.nextFloat() * 2 - 1) * amp;
+        return a;
+    }
+
+    static byte[] build(Config c, Form form) {
+        Weights w = weights(c);
+        TfliteWriter tw = new TfliteWriter();
+        int in = tw.addTensor("input", DataType.FLOAT32, c.inputShape(), null, null);
+        int[] ins = new int[24];
+        java.util.Arrays.fill(ins, -1);
+        ins[0] = in;
+        String[] gate = {"input", "forget", "cell", "output"};
+        for (int k = 0; k < 4; k++) {
+            if (w.wIn()[k] != null) ins[1 + k] = weight(tw, gate[k] + "_w", w.wIn()[k], new int[] {c.nCell(), c.nIn()}, form);
+            if (w.wRec()[k] != null) ins[5 + k] = weight(tw, gate[k] + "_rec_w", w.wRec()[k], new int[] {c.nCell(), c.nOut()}, form);
+        }
+        // peepholes: input(9), forget(10), output(11)
+        int[] peepIdx = {9, 10, -1, 11};
+        for (int k = 0; k < 4; k++) if (w.peep()[k] != null) ins[peepIdx[k]] = weight(tw, gate[k] + "_peephole", w.peep()[k], new int[] {c.nCell()}, form);
+        for (int k = 0; k < 4; k++) if (w.bias()[k] != null) ins[12 + k] = floatConst(tw, gate[k] + "_bias", w.bias()[k], new int[] {c.nCell()});
+        if (w.proj() != null) ins[16] = weight(tw, "projection_w", w.proj(), new int[] {c.nOut(), c.nCell()}, form);
+        if (w.projBias() != null) ins[17] = floatConst(tw, "projection_bias", w.projBias(), new int[] {c.nOut()});
+        ins[18] = tw.addTensor("output_state", DataType.FLOAT32, new int[] {c.batch(), c.nOut()}, null, null);
+        ins[19] = tw.addTensor("cell_state", DataType.FLOAT32, new int[] {c.batch(), c.nCell()}, null, null);
+        tw.markVariable(ins[18]).markVariable(ins[19]);
+        for (int k = 0; k < 4; k++) if (w.ln()[k] != null) ins[20 + k] = floatConst(tw, gate[k] + "_layer_norm", w.ln()[k], new int[] {c.nCell()});
+        int out = tw.addTensor("output", DataType.FLOAT32, c.outputShape(), null, null);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fused_activation_function", c.activation());
+        o.put("cell_clip", c.cellClip());
+        o.put("proj_clip", c.projClip());
+        o.put("time_major", c.timeMajor());
+        o.put("asymmetric_quantize_inputs", c.asymmetric());
+        if (form == Form.HYBRID) o.put("version", 2);
+        tw.addOp("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, new int[] {out}, o);
+        tw.inputs(in).outputs(out);
+        return tw.build();
+    }
+
+    static int floatConst(TfliteWriter tw, String name, float[] v, int[] shape) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) b.putFloat(f);
+        return tw.addTensor(name, DataType.FLOAT32, shape, null, b.array());
+    }
+
+    /** A weight in the form's type: float32, or int8 symmetric per-tensor (scale = max|w| / 127, round half away). */
+    static int weight(TfliteWriter tw, String name, float[] v, int[] shape, Form form) {
+        if (form == Form.FLOAT) return floatConst(tw, name, v, shape);
+        float max = 0;
+        for (float f : v) max = Math.max(max, Math.abs(f));
+        float scale = max == 0 ? 1f : max / 127f;
+        byte[] q = new byte[v.length];
+        for (int i = 0; i < v.length; i++) q[i] = (byte) Math.max(-127, Math.min(127, Math.round(v[i] / scale)));
+        return tw.addTensor(name, DataType.INT8, shape, QuantParams.perTensor(scale, 0), q);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.octet.testdata;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.octet.core.DataType;
+import dev.octet.core.Interpreter;
+import dev.octet.core.KernelMode;
+import dev.octet.core.Model;
+import dev.octet.core.ModelOptions;
+import dev.octet.core.Tensor;
+import dev.octet.core.UnsupportedOpException;
+import dev.octet.loaders.Octet;
+import dev.octet.loaders.tflite.TfliteWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM models ({@link LstmModels}) run for {@value #RUNS} consecutive invocations in TFLite
+ * 2.6.2 and in Octet, each engine carrying its variable state (output_state, cell_state) from one invocation to the
+ * next; then both reset their variables (TFLite's resetVariableTensors, Octet's resetVariables) and must agree with a
+ * fresh TFLite interpreter. Float: within 1e-5 absolute or 1e-4 relative per element.
+ */
+class LstmOracleTest {
+    static final int RUNS = 12;
+
+    static List<LstmModels.Config> floatConfigs() {
+        List<LstmModels.Config> cs = new ArrayList<>();
+        long seed = 11;
+        // name, batch, steps, in, cell, out, timeMajor, cifg, peephole, layerNorm, projection, projBias, act, cellClip, projClip, asym, seed
+        cs.add(new LstmModels.Config("basic_b1_i3_c4", 1, 3, 3, 4, 4, false, false, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("basic_b2_i8_c16", 2, 4, 8, 16, 16, false, false, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("time_major_b2", 2, 3, 5, 6, 6, true, false, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("cifg_b2", 2, 2, 4, 7, 7, false, true, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("peephole_b1", 1, 5, 6, 8, 8, false, false, true, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("projection_bias_clip", 2, 3, 5, 12, 6, false, false, false, false, true, true, "TANH", 0.8f, 0.5f, false, seed++));
+        cs.add(new LstmModels.Config("projection_nobias", 1, 4, 3, 9, 5, true, false, true, false, true, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("layer_norm", 2, 3, 6, 10, 10, false, false, false, true, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("layer_norm_cifg_peephole_proj", 2, 3, 4, 8, 5, false, true, true, true, true, true, "TANH", 1.5f, 0.7f, false, seed++));
+        cs.add(new LstmModels.Config("relu_cell_clip", 1, 4, 4, 6, 6, false, false, false, false, false, false, "RELU", 1.0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("relu6_time_major", 2, 2, 3, 5, 5, true, false, true, false, false, false, "RELU6", 0f, 0f, false, seed++));
+        return cs;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> floatLstmMatchesTfliteOverCarriedState() {
+        return floatConfigs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, LstmModels.Form.FLOAT)));
+    }
+
+    static void check(LstmModels.Config c, LstmModels.Form form) {
+        TfliteOracle.assumeAvailable();
+        byte[] model = LstmModels.build(c, form);
+        List<Tensor> inputs = new ArrayList<>();
+        for (int r = 0; r < RUNS; r++) inputs.add(RandomInputs.of(DataType.FLOAT32, c.inputShape(), 7919L * r + c.seed(), -2f, 2f));
+        List<Tensor> expected = new ArrayList<>();
+        List<Tensor> expectedAfterReset = new ArrayList<>();
+        Tensor repeatedFirst;
+        try (TfliteOracle o = TfliteOracle.load(model)) {
+            for (Tensor in : inputs) expected.add(o.run(in).get(0));
+            // state is carried: the first input again, on the carried state, gives another answer
+            repeatedFirst = o.run(inputs.get(0)).get(0);
+            o.resetVariables();
+            for (int r = 0; r < 3; r++) expectedAfterReset.add(o.run(inputs.get(r)).get(0));
+        }
+        assertFalse(Arrays.equals(expected.get(0).floats(), repeatedFirst.floats()), "TFLite did not carry the LSTM state across invocations");
+        try (TfliteOracle fresh = TfliteOracle.load(model)) {
+            for (int r = 0; r < 3; r++) {
+                TensorDiff d = TensorDiff.exact(expected.get(r), fresh.run(inputs.get(r)).get(0));
+                assertTrue(d.ok(), "TFLite after resetVariableTensors differs from a fresh interpreter at run " + r + ": " + d);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        double maxAbs = 0;
+        for (KernelMode mode : KernelMode.values()) {
+            Model m = Octet.load(model, ModelOptions.DEFAULT.withKernels(mode));
+            try (Interpreter it = m.newInterpreter()) {
+                for (int r = 0; r < RUNS; r++) {
+                    it.setInput(0, inputs.get(r));
+                    it.run();
+                    TensorDiff d = TensorDiff.of(expected.get(r), it.output(0), 1e-5, 1e-4);
+                    maxAbs = Math.max(maxAbs, d.maxAbs());
+                    if (!d.ok()) problems.add(mode + " run " + r + ": " + d);
+                }
+                it.setInput(0, inputs.get(0));
+                it.run();
+                TensorDiff rep = TensorDiff.of(repeatedFirst, it.output(0), 1e-5, 1e-4);
+                if (!rep.ok()) problems.add(mode + " repeated first input on carried state: " + rep);
+                it.resetVariables();
+                for (int r = 0; r < 3; r++) {
+                    it.setInput(0, inputs.get(r));
+                    it.run();
+                    TensorDiff d = TensorDiff.of(expectedAfterReset.get(r), it.output(0), 1e-5, 1e-4);
+                    if (!d.ok()) problems.add(mode + " after resetVariables, run " + r + ": " + d);
+                }
+            }
+            // a second interpreter of the same model starts from zero state, independent of the first
+            try (Interpreter it2 = m.newInterpreter()) {
+                it2.setInput(0, inputs.get(0));
+                it2.run();
+                TensorDiff d = TensorDiff.of(expected.get(0), it2.output(0), 1e-5, 1e-4);
+                if (!d.ok()) problems.add(mode + " fresh interpreter: " + d);
+            }
+        }
+        System.out.println("LSTM " + form + " " + c.name() + ": " + RUNS + " carried runs, max abs diff " + maxAbs);
+        if (!problems.isEmpty()) fail(c.name() + " " + form + " differs from TFLite: " + String.join("; ", problems));
+    }
+
+    @Test
+    void whileFailsAtLoadNamingOpAndNode() {
+        TfliteWriter w = new TfliteWriter();
+        int a = w.addTensor("a", DataType.FLOAT32, new int[] {1}, null, null);
+        int b = w.addTensor("loop_out", DataType.FLOAT32, new int[] {1}, null, null);
+        w.addOp("WHILE", new int[] {a}, new int[] {b}, Map.of("cond_subgraph_index", 1, "body_subgraph_index", 2));
+        w.inputs(a).outputs(b);
+        byte[] model = w.build();
+        UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> Octet.load(model, ModelOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("WHILE") && e.getMessage().contains("node 0") && e.getMessage().contains("loop_out"), e.getMessage());
+    }
+}
