@@ -55,6 +55,25 @@ class LstmOracleTest {
         return floatConfigs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, LstmModels.Form.FLOAT)));
     }
 
+    /** The float configurations again with int8 weights; every other one with asymmetric input quantization. */
+    static List<LstmModels.Config> hybridConfigs() {
+        List<LstmModels.Config> cs = new ArrayList<>();
+        int i = 0;
+        for (LstmModels.Config c : floatConfigs()) {
+            for (boolean asym : new boolean[] {false, true}) {
+                cs.add(new LstmModels.Config(c.name() + (asym ? "_asym" : "_sym"), c.batch(), c.steps(), c.nIn(), c.nCell(), c.nOut(), c.timeMajor(),
+                        c.cifg(), c.peephole(), c.layerNorm(), c.projection(), c.projBias(), c.activation(), c.cellClip(), c.projClip(), asym,
+                        c.seed() + 1000 * i++));
+            }
+        }
+        return cs;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> hybridLstmMatchesTfliteOverCarriedState() {
+        return hybridConfigs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, LstmModels.Form.HYBRID)));
+    }
+
     static void check(LstmModels.Config c, LstmModels.Form form) {
         TfliteOracle.assumeAvailable();
         byte[] model = LstmModels.build(c, form);

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM with TFLite 2.6.2's semantics (docs/tflite-lstm.md). TFLite 2.6.2 runs this op
  * with a float32 input only: float32 weights (EvalFloat) or int8 weights with float activations ("hybrid",
- * EvalHybrid, not implemented yet: refused at load). An int8 input is refused by TFLite 2.6.2's Prepare and
+ * EvalHybrid, the arithmetic of {@link HybridMath}). An int8 input is refused by TFLite 2.6.2's Prepare and
  * is refused here too.
  *
  * <p>Inputs (TFLite's order): 0 input [B,T,I] (or [T,B,I] when time_major); 1-4 input-to-{input, forget,
@@ -128,7 +128,7 @@ final class LstmOps {
         if (ctx.output(0).type() != DataType.FLOAT32) throw ctx.invalid("output must be float32");
         if (ctx.input(OSTATE).type() != DataType.FLOAT32 || ctx.input(CSTATE).type() != DataType.FLOAT32) throw ctx.invalid("state tensors must be float32");
         if (wt == DataType.FLOAT32) return FloatLstm.create(ctx, d);
-        if (wt == DataType.INT8 || wt == DataType.UINT8) throw ctx.unsupported("hybrid (int8 weights, float activations) LSTM is not supported yet");
+        if (wt == DataType.INT8) return HybridLstm.create(ctx, d);
         throw ctx.unsupported("weights of type " + wt.lowerName());
     }
 
@@ -283,5 +283,160 @@ final class LstmOps {
 
         @Override
         public String variant() { return "reference-float"; }
+    }
+
+    /** Constant int8 weight i with a per-tensor scale: {bytes, scale}; null when absent. */
+    record QWeight(byte[] q, float scale, int[] rowSums) {}
+
+    static QWeight qweight(PrepareContext ctx, int i, int rows, int cols) {
+        if (!ctx.hasInput(i)) return null;
+        TensorInfo t = ctx.input(i);
+        if (!t.isConstant()) throw ctx.unsupported("input " + i + " ('" + t.name() + "') must be a constant");
+        if (t.type() != DataType.INT8) throw ctx.unsupported("hybrid LSTM input " + i + " ('" + t.name() + "') must be int8, is " + t.type().lowerName());
+        if (t.quant().isNone() || t.quant().isPerAxis()) throw ctx.unsupported("hybrid LSTM input " + i + " ('" + t.name() + "') needs one per-tensor scale");
+        ctx.markPacked(i);
+        byte[] q = ctx.constBytes(i);
+        int[] sums = new int[rows];
+        HybridMath.rowSums(q, 0, rows, cols, sums, 0);
+        return new QWeight(q, t.quant().scale(), sums);
+    }
+
+    /**
+     * The hybrid LSTM (EvalHybrid): each step quantizes the input row and the previous output state row to int8
+     * (symmetric, or asymmetric with asymmetric_quantize_inputs), multiplies them with the int8 weights in int32 and
+     * adds {@code acc * (rowScale * weightScale)} to the float gate; a row that is all zero skips its product
+     * (TFLite skips it when the whole step's batch is zero: the same sums). Peephole weights are int8 scaled back to
+     * float; gates, state update and layer norm are the float path's. The projection input is quantized the same way.
+     */
+    record HybridLstm(Dims d, boolean asym, int in, int out, int ostate, int cstate, QWeight[] wIn, QWeight[] wRec, float[][] peep, float[][] bias,
+                      float[][] ln, QWeight proj, float[] projBias) implements Kernel {
+        static Kernel create(PrepareContext ctx, Dims d) {
+            int C = d.nCell(), I = d.nIn(), O = d.nOut();
+            QWeight[] wIn = {qweight(ctx, I2I, C, I), qweight(ctx, I2F, C, I), qweight(ctx, I2C, C, I), qweight(ctx, I2O, C, I)};
+            QWeight[] wRec = {qweight(ctx, R2I, C, O), qweight(ctx, R2F, C, O), qweight(ctx, R2C, C, O), qweight(ctx, R2O, C, O)};
+            int[] pIdx = {C2I, C2F, -1, C2O};
+            float[][] peep = new float[4][];
+            for (int k = 0; k < 4; k++) {
+                if (pIdx[k] < 0 || !ctx.hasInput(pIdx[k])) continue;
+                QWeight p = qweight(ctx, pIdx[k], C, 1);
+                peep[k] = new float[C];
+                for (int i = 0; i < C; i++) peep[k][i] = p.scale() * p.q()[i]; // VectorScalarMultiply: recovered float weights
+            }
+            float[][] bias = {floats(ctx, BI), floats(ctx, BF), floats(ctx, BC), floats(ctx, BO)};
+            float[][] ln = d.layerNorm() ? new float[][] {floats(ctx, LNI), floats(ctx, LNF), floats(ctx, LNC), floats(ctx, LNO)} : new float[4][];
+            QWeight proj = d.projection() ? qweight(ctx, PW, O, C) : null;
+            ctx.requestScratch(DataType.Storage.FLOAT, 5 * C + 1);
+            ctx.requestScratch(DataType.Storage.BYTE, I + O + C);
+            ctx.requestScratch(DataType.Storage.INT, 5 * C + 1); // the row offset shares the scale's index
+            boolean asym = ctx.node().attrs().getBool("asymmetric_quantize_inputs", false);
+            return new HybridLstm(d, asym, ctx.inputId(IN), ctx.outputId(0), ctx.inputId(OSTATE), ctx.inputId(CSTATE), wIn, wRec, peep, bias, ln, proj,
+                    floats(ctx, PB));
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            float[] x = ec.floats(in), y = ec.floats(out), h = ec.floats(ostate), c = ec.floats(cstate);
+            int xo = ec.offset(in), yo = ec.offset(out), ho = ec.offset(ostate), co = ec.offset(cstate);
+            int B = d.batch(), T = d.steps(), I = d.nIn(), C = d.nCell(), O = d.nOut();
+            int lanes = d.timeMajor() ? B * C : C;
+            int tail = FloatMath.eigenTailStart(lanes);
+            for (int t = 0; t < T; t++) {
+                for (int b = 0; b < B; b++) {
+                    int row = d.timeMajor() ? t * B + b : b * T + t;
+                    step(ec, x, xo + row * I, y, yo + row * O, h, ho + b * O, c, co + b * C, d.timeMajor() ? b * C : 0, tail);
+                }
+            }
+        }
+
+        /** gate[go..] += W * v for a quantized row (q, scale sf, offset zp), skipped when the row is all zero. */
+        private static void qMatVecAcc(QWeight w, int rows, int cols, byte[] q, int qo, float sf, int zp, boolean zero, float[] g, int go) {
+            if (zero) return;
+            float scale = sf * w.scale();
+            for (int r = 0; r < rows; r++) {
+                int dot = HybridMath.dot(w.q(), r * cols, q, qo, cols);
+                g[go + r] = HybridMath.accumulate(g[go + r], dot, w.rowSums()[r], zp, scale);
+            }
+        }
+
+        private void step(ExecContext ec, float[] x, int xo, float[] y, int yo, float[] h, int ho, float[] c, int co, int lane, int tail) {
+            int C = d.nCell(), O = d.nOut(), I = d.nIn();
+            float[] g = ec.scratchFloats();
+            byte[] qb = ec.scratchBytes();
+            int[] zps = ec.scratchInts();
+            int sfIdx = 5 * C;
+            boolean xZero = HybridMath.isZero(x, xo, I), hZero = HybridMath.isZero(h, ho, O);
+            float xsf = 0f, hsf = 0f;
+            int xzp = 0, hzp = 0;
+            if (!xZero) {
+                HybridMath.quantizeRow(asym, x, xo, I, qb, 0, g, zps, sfIdx);
+                xsf = g[sfIdx];
+                xzp = asym ? zps[sfIdx] : 0;
+            }
+            if (!hZero) {
+                HybridMath.quantizeRow(asym, h, ho, O, qb, I, g, zps, sfIdx);
+                hsf = g[sfIdx];
+                hzp = asym ? zps[sfIdx] : 0;
+            }
+            for (int k = 0; k < 4; k++) {
+                if (k == 0 && d.cifg()) continue;
+                int go = k * C;
+                if (d.layerNorm()) java.util.Arrays.fill(g, go, go + C, 0f);
+                else System.arraycopy(bias[k], 0, g, go, C);
+                qMatVecAcc(wIn[k], C, I, qb, 0, xsf, xzp, xZero, g, go);
+                qMatVecAcc(wRec[k], C, O, qb, I, hsf, hzp, hZero, g, go);
+                if (k == 2) continue;
+                if (d.peephole() && k != 3) for (int i = 0; i < C; i++) g[go + i] += peep[k][i] * c[co + i];
+                if (k == 3) continue;
+                finishGate(g, go, k, lane, tail);
+            }
+            if (d.layerNorm()) normalize(g, 2 * C, 2);
+            activate(d.activation(), g, 2 * C, g, 2 * C, C);
+            for (int i = 0; i < C; i++) c[co + i] = g[C + i] * c[co + i];
+            if (d.cifg()) {
+                for (int i = 0; i < C; i++) g[C + i] = 1f - g[C + i];
+                for (int i = 0; i < C; i++) c[co + i] += g[2 * C + i] * g[C + i];
+            } else {
+                for (int i = 0; i < C; i++) c[co + i] += g[2 * C + i] * g[i];
+            }
+            if (d.cellClip() > 0) clip(c, co, C, d.cellClip());
+            if (d.peephole()) for (int i = 0; i < C; i++) g[3 * C + i] += peep[3][i] * c[co + i];
+            finishGate(g, 3 * C, 3, lane, tail);
+            int s = 4 * C;
+            activate(d.activation(), c, co, g, s, C);
+            for (int i = 0; i < C; i++) g[s + i] = g[3 * C + i] * g[s + i];
+            if (d.projection()) {
+                if (projBias != null) System.arraycopy(projBias, 0, h, ho, O);
+                else java.util.Arrays.fill(h, ho, ho + O, 0f);
+                if (!HybridMath.isZero(g, s, C)) {
+                    HybridMath.quantizeRow(asym, g, s, C, qb, I + O, g, zps, sfIdx);
+                    qMatVecAcc(proj, O, C, qb, I + O, g[sfIdx], asym ? zps[sfIdx] : 0, false, h, ho);
+                }
+                if (d.projClip() > 0) clip(h, ho, O, d.projClip());
+            } else {
+                System.arraycopy(g, s, h, ho, O);
+            }
+            System.arraycopy(h, ho, y, yo, O);
+        }
+
+        private void normalize(float[] g, int go, int k) {
+            int C = d.nCell();
+            meanStddevNormalize(g, go, C);
+            for (int i = 0; i < C; i++) g[go + i] = ln[k][i] * g[go + i];
+            for (int i = 0; i < C; i++) g[go + i] += bias[k][i];
+        }
+
+        private void finishGate(float[] g, int go, int k, int lane, int tail) {
+            if (d.layerNorm()) normalize(g, go, k);
+            sigmoid(g, go, d.nCell(), lane, tail);
+        }
+
+        @Override
+        public long macs() {
+            long perStep = (long) d.nCell() * (d.nIn() + d.nOut()) * (d.cifg() ? 3 : 4) + (d.projection() ? (long) d.nOut() * d.nCell() : 0);
+            return perStep * d.batch() * d.steps();
+        }
+
+        @Override
+        public String variant() { return "reference-hybrid"; }
     }
 }
