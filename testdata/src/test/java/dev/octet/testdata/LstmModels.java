@@ -17,7 +17,7 @@ import java.util.Random;
 final class LstmModels {
     private LstmModels() {}
 
-    enum Form { FLOAT, HYBRID }
+    enum Form { FLOAT, HYBRID, INTEGER }
 
     /** One LSTM configuration. nOut != nCell needs projection. */
     record Config(String name, int batch, int steps, int nIn, int nCell, int nOut, boolean timeMajor, boolean cifg, boolean peephole,
@@ -110,5 +110,80 @@ final class LstmModels {
         byte[] q = new byte[v.length];
         for (int i = 0; i < v.length; i++) q[i] = (byte) Math.max(-127, Math.min(127, Math.round(v[i] / scale)));
         return tw.addTensor(name, DataType.INT8, shape, QuantParams.perTensor(scale, 0), q);
+    }
+
+    static final float IN_SCALE = 4f / 255f, OUT_SCALE = 2f / 255f;
+    static final int IN_ZP = -1, OUT_ZP = 3;
+    static final float CELL_SCALE = 1f / 2048f; // 2^-11: TFLite's integer LSTM needs a power-of-two cell scale
+
+    /**
+     * The full-integer (8x8->16) form as the TFLite converter writes it: int8 input/output/output_state, int16
+     * cell_state (scale 2^-11), int8 symmetric weights, int16 symmetric peepholes, int32 biases at input scale x
+     * weight scale, and the five intermediates (four int16 gate tensors, one int8 hidden tensor) on the operator.
+     * {@code op} is "UNIDIRECTIONAL_SEQUENCE_LSTM" (input [B,T,I]) or "LSTM" (one step, input [B,I]). No layer norm.
+     */
+    static byte[] buildInteger(Config c, String op) {
+        Weights w = weights(c);
+        boolean seq = op.equals("UNIDIRECTIONAL_SEQUENCE_LSTM");
+        TfliteWriter tw = new TfliteWriter();
+        QuantParams inQ = QuantParams.perTensor(IN_SCALE, IN_ZP), outQ = QuantParams.perTensor(OUT_SCALE, OUT_ZP);
+        int in = tw.addTensor("input", DataType.INT8, seq ? c.inputShape() : new int[] {c.batch(), c.nIn()}, inQ, null);
+        int[] ins = new int[24];
+        java.util.Arrays.fill(ins, -1);
+        ins[0] = in;
+        String[] gate = {"input", "forget", "cell", "output"};
+        float[] wInScale = new float[4];
+        for (int k = 0; k < 4; k++) {
+            if (w.wIn()[k] != null) {
+                ins[1 + k] = weight(tw, gate[k] + "_w", w.wIn()[k], new int[] {c.nCell(), c.nIn()}, Form.HYBRID);
+                wInScale[k] = symScale(w.wIn()[k], 127);
+            }
+            if (w.wRec()[k] != null) ins[5 + k] = weight(tw, gate[k] + "_rec_w", w.wRec()[k], new int[] {c.nCell(), c.nOut()}, Form.HYBRID);
+        }
+        int[] peepIdx = {9, 10, -1, 11};
+        for (int k = 0; k < 4; k++) if (w.peep()[k] != null) ins[peepIdx[k]] = int16Sym(tw, gate[k] + "_peephole", w.peep()[k]);
+        for (int k = 0; k < 4; k++) if (w.bias()[k] != null) ins[12 + k] = int32Bias(tw, gate[k] + "_bias", w.bias()[k], IN_SCALE * wInScale[k]);
+        float hiddenScale = c.projection() ? 1f / 128f : OUT_SCALE;
+        int hiddenZp = c.projection() ? 0 : OUT_ZP;
+        if (w.proj() != null) {
+            ins[16] = weight(tw, "projection_w", w.proj(), new int[] {c.nOut(), c.nCell()}, Form.HYBRID);
+            if (w.projBias() != null) ins[17] = int32Bias(tw, "projection_bias", w.projBias(), hiddenScale * symScale(w.proj(), 127));
+        }
+        ins[18] = tw.addTensor("output_state", DataType.INT8, new int[] {c.batch(), c.nOut()}, outQ, null);
+        ins[19] = tw.addTensor("cell_state", DataType.INT16, new int[] {c.batch(), c.nCell()}, QuantParams.perTensor(CELL_SCALE, 0), null);
+        tw.markVariable(ins[18]).markVariable(ins[19]);
+        int out = tw.addTensor("output", DataType.INT8, seq ? c.outputShape() : new int[] {c.batch(), c.nOut()}, outQ, null);
+        int[] inter = new int[5];
+        for (int k = 0; k < 4; k++) inter[k] = tw.addTensor("intermediate_" + gate[k], DataType.INT16, new int[] {}, QuantParams.perTensor(1f / 4096f, 0), null);
+        inter[4] = tw.addTensor("intermediate_hidden", DataType.INT8, new int[] {}, QuantParams.perTensor(hiddenScale, hiddenZp), null);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fused_activation_function", c.activation());
+        o.put("cell_clip", c.cellClip());
+        o.put("proj_clip", c.projClip());
+        if (seq) o.put("time_major", c.timeMajor());
+        o.put("version", seq ? 1 : 4);
+        int opIdx = tw.addOp(op, ins, new int[] {out}, o);
+        tw.intermediates(opIdx, inter);
+        tw.inputs(in).outputs(out);
+        return tw.build();
+    }
+
+    static float symScale(float[] v, int qmax) {
+        float max = 0;
+        for (float f : v) max = Math.max(max, Math.abs(f));
+        return max == 0 ? 1f : max / qmax;
+    }
+
+    static int int16Sym(TfliteWriter tw, String name, float[] v) {
+        float scale = symScale(v, 32767);
+        ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) b.putShort((short) Math.max(-32767, Math.min(32767, Math.round(f / scale))));
+        return tw.addTensor(name, DataType.INT16, new int[] {v.length}, QuantParams.perTensor(scale, 0), b.array());
+    }
+
+    static int int32Bias(TfliteWriter tw, String name, float[] v, float scale) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) b.putInt(Math.round(f / scale));
+        return tw.addTensor(name, DataType.INT32, new int[] {v.length}, QuantParams.perTensor(scale, 0), b.array());
     }
 }

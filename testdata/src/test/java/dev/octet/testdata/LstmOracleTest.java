@@ -55,6 +55,25 @@ class LstmOracleTest {
         return floatConfigs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, LstmModels.Form.FLOAT)));
     }
 
+    static List<LstmModels.Config> integerConfigs() {
+        List<LstmModels.Config> cs = new ArrayList<>();
+        long seed = 501;
+        cs.add(new LstmModels.Config("int_basic_b1_i3_c4", 1, 3, 3, 4, 4, false, false, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("int_basic_b2_i8_c16", 2, 4, 8, 16, 16, false, false, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("int_time_major_b2", 2, 3, 5, 6, 6, true, false, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("int_cifg_b2", 2, 2, 4, 7, 7, false, true, false, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("int_peephole_b1", 1, 5, 6, 8, 8, false, false, true, false, false, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("int_cifg_peephole_clip", 2, 3, 5, 8, 8, true, true, true, false, false, false, "TANH", 0.9f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("int_projection_bias_clip", 2, 3, 5, 12, 6, false, false, false, false, true, true, "TANH", 0.8f, 0.5f, false, seed++));
+        cs.add(new LstmModels.Config("int_projection_nobias", 1, 4, 3, 9, 5, true, false, false, false, true, false, "TANH", 0f, 0f, false, seed++));
+        return cs;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> integerLstmMatchesTfliteOverCarriedState() {
+        return integerConfigs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, LstmModels.Form.INTEGER)));
+    }
+
     /** The float configurations again with int8 weights; every other one with asymmetric input quantization. */
     static List<LstmModels.Config> hybridConfigs() {
         List<LstmModels.Config> cs = new ArrayList<>();
@@ -76,9 +95,12 @@ class LstmOracleTest {
 
     static void check(LstmModels.Config c, LstmModels.Form form) {
         TfliteOracle.assumeAvailable();
-        byte[] model = LstmModels.build(c, form);
+        boolean integer = form == LstmModels.Form.INTEGER;
+        byte[] model = integer ? LstmModels.buildInteger(c, "UNIDIRECTIONAL_SEQUENCE_LSTM") : LstmModels.build(c, form);
         List<Tensor> inputs = new ArrayList<>();
-        for (int r = 0; r < RUNS; r++) inputs.add(RandomInputs.of(DataType.FLOAT32, c.inputShape(), 7919L * r + c.seed(), -2f, 2f));
+        for (int r = 0; r < RUNS; r++) {
+            inputs.add(RandomInputs.of(integer ? DataType.INT8 : DataType.FLOAT32, c.inputShape(), 7919L * r + c.seed(), -2f, 2f));
+        }
         List<Tensor> expected = new ArrayList<>();
         List<Tensor> expectedAfterReset = new ArrayList<>();
         Tensor repeatedFirst;
@@ -89,7 +111,7 @@ class LstmOracleTest {
             o.resetVariables();
             for (int r = 0; r < 3; r++) expectedAfterReset.add(o.run(inputs.get(r)).get(0));
         }
-        assertFalse(Arrays.equals(expected.get(0).floats(), repeatedFirst.floats()), "TFLite did not carry the LSTM state across invocations");
+        assertFalse(TensorDiff.exact(expected.get(0), repeatedFirst).ok(), "TFLite did not carry the LSTM state across invocations");
         try (TfliteOracle fresh = TfliteOracle.load(model)) {
             for (int r = 0; r < 3; r++) {
                 TensorDiff d = TensorDiff.exact(expected.get(r), fresh.run(inputs.get(r)).get(0));
@@ -104,19 +126,19 @@ class LstmOracleTest {
                 for (int r = 0; r < RUNS; r++) {
                     it.setInput(0, inputs.get(r));
                     it.run();
-                    TensorDiff d = TensorDiff.of(expected.get(r), it.output(0), 1e-5, 1e-4);
+                    TensorDiff d = diff(expected.get(r), it.output(0));
                     maxAbs = Math.max(maxAbs, d.maxAbs());
                     if (!d.ok()) problems.add(mode + " run " + r + ": " + d);
                 }
                 it.setInput(0, inputs.get(0));
                 it.run();
-                TensorDiff rep = TensorDiff.of(repeatedFirst, it.output(0), 1e-5, 1e-4);
+                TensorDiff rep = diff(repeatedFirst, it.output(0));
                 if (!rep.ok()) problems.add(mode + " repeated first input on carried state: " + rep);
                 it.resetVariables();
                 for (int r = 0; r < 3; r++) {
                     it.setInput(0, inputs.get(r));
                     it.run();
-                    TensorDiff d = TensorDiff.of(expectedAfterReset.get(r), it.output(0), 1e-5, 1e-4);
+                    TensorDiff d = diff(expectedAfterReset.get(r), it.output(0));
                     if (!d.ok()) problems.add(mode + " after resetVariables, run " + r + ": " + d);
                 }
             }
@@ -124,12 +146,17 @@ class LstmOracleTest {
             try (Interpreter it2 = m.newInterpreter()) {
                 it2.setInput(0, inputs.get(0));
                 it2.run();
-                TensorDiff d = TensorDiff.of(expected.get(0), it2.output(0), 1e-5, 1e-4);
+                TensorDiff d = diff(expected.get(0), it2.output(0));
                 if (!d.ok()) problems.add(mode + " fresh interpreter: " + d);
             }
         }
         System.out.println("LSTM " + form + " " + c.name() + ": " + RUNS + " carried runs, max abs diff " + maxAbs);
         if (!problems.isEmpty()) fail(c.name() + " " + form + " differs from TFLite: " + String.join("; ", problems));
+    }
+
+    /** Float outputs within 1e-5 absolute or 1e-4 relative; int8 outputs identical. */
+    static TensorDiff diff(Tensor expected, Tensor actual) {
+        return expected.type() == DataType.FLOAT32 ? TensorDiff.of(expected, actual, 1e-5, 1e-4) : TensorDiff.exact(expected, actual);
     }
 
     @Test

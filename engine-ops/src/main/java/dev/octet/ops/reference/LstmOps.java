@@ -6,16 +6,17 @@ import dev.octet.core.Kernel;
 import dev.octet.core.KernelFactory;
 import dev.octet.core.Ops;
 import dev.octet.core.PrepareContext;
+import dev.octet.core.QuantMath;
 import dev.octet.core.Semantics;
 import dev.octet.core.Shapes;
 import dev.octet.core.TensorInfo;
 import java.util.Map;
 
 /**
- * UNIDIRECTIONAL_SEQUENCE_LSTM with TFLite 2.6.2's semantics (docs/tflite-lstm.md). TFLite 2.6.2 runs this op
- * with a float32 input only: float32 weights (EvalFloat) or int8 weights with float activations ("hybrid",
- * EvalHybrid, the arithmetic of {@link HybridMath}). An int8 input is refused by TFLite 2.6.2's Prepare and
- * is refused here too.
+ * UNIDIRECTIONAL_SEQUENCE_LSTM with TFLite 2.6.2's semantics (docs/tflite-lstm.md), in three forms: float32
+ * (EvalFloat); int8 weights with float activations ("hybrid", EvalHybrid, the arithmetic of {@link HybridMath});
+ * full integer 8x8->16 (EvalInteger8x8_16: int8 input/output/output_state, int16 cell state, the operator's
+ * intermediates' scales read from the attributes "intermediate_scales"/"intermediate_zero_points").
  *
  * <p>Inputs (TFLite's order): 0 input [B,T,I] (or [T,B,I] when time_major); 1-4 input-to-{input, forget,
  * cell, output} weights [C,I] (1 optional: CIFG); 5-8 recurrent-to-gate weights [C,O] (5 optional); 9-11
@@ -122,9 +123,8 @@ final class LstmOps {
         Dims d = dims(ctx);
         TensorInfo in = ctx.input(IN);
         DataType wt = ctx.input(I2O).type();
-        if (in.type() != DataType.FLOAT32) {
-            throw ctx.unsupported("input type " + in.type().lowerName() + ": TFLite 2.6.2 runs UNIDIRECTIONAL_SEQUENCE_LSTM with a float32 input only");
-        }
+        if (in.type() == DataType.INT8) return IntegerLstm.create(ctx, d);
+        if (in.type() != DataType.FLOAT32) throw ctx.unsupported("input type " + in.type().lowerName() + " (float32 or int8 only)");
         if (ctx.output(0).type() != DataType.FLOAT32) throw ctx.invalid("output must be float32");
         if (ctx.input(OSTATE).type() != DataType.FLOAT32 || ctx.input(CSTATE).type() != DataType.FLOAT32) throw ctx.invalid("state tensors must be float32");
         if (wt == DataType.FLOAT32) return FloatLstm.create(ctx, d);
@@ -438,5 +438,213 @@ final class LstmOps {
 
         @Override
         public String variant() { return "reference-hybrid"; }
+    }
+
+    /**
+     * The full-integer LSTM (8x8->16). Gate pre-activations are int16 in Q3.12 (or the layer-norm intermediates'
+     * scale; layer norm is not supported here): each input product is an int32 dot product plus a precomputed
+     * "effective bias" (bias - zp * row sum), rescaled by a Q31 multiplier (double rounding) and added to the gate
+     * with int16 saturation. Gates go through gemmlowp's int16 logistic / tanh ({@link Int16Activations}); the cell
+     * state (int16, scale 2^cellShift) is updated with rounding shifts; the hidden value o * tanh(c) is rescaled to
+     * int8 (TFLite subtracts the hidden zero point there); the optional projection is another int8 matmul.
+     */
+    record IntegerLstm(Dims d, int in, int out, int ostate, int cstate, byte[][] wIn, byte[][] wRec, short[][] peep, int[][] effIn, int[][] effRec,
+                       int[] mIn, int[] sIn, int[] mRec, int[] sRec, int[] mPeep, int[] sPeep, int cellShift, int cellClip, int projClip, int hiddenZp,
+                       int mHidden, int sHidden, byte[] proj, int[] effProj, int mProj, int sProj, int outZp) implements Kernel {
+        static Kernel create(PrepareContext ctx, Dims d) {
+            if (d.layerNorm()) throw ctx.unsupported("full-integer LSTM with layer normalization is not supported yet");
+            if (!d.activation().equals("TANH")) throw ctx.unsupported("full-integer LSTM: cell activation must be TANH (TFLite's integer kernel always uses tanh)");
+            int C = d.nCell(), I = d.nIn(), O = d.nOut();
+            if (d.peephole() && O != C) {
+                throw ctx.unsupported("full-integer LSTM with peephole and projection to a different size: TFLite 2.6.2 applies the peephole over n_output elements");
+            }
+            TensorInfo in = ctx.input(IN), os = ctx.input(OSTATE), cs = ctx.input(CSTATE), out = ctx.output(0);
+            float inScale = Checks.perTensor(ctx, in, "input").scale();
+            int inZp = in.quant().zeroPoint(0);
+            if (os.type() != DataType.INT8 || cs.type() != DataType.INT16 || out.type() != DataType.INT8) {
+                throw ctx.invalid("full-integer LSTM needs int8 output_state, int16 cell_state and int8 output");
+            }
+            float osScale = Checks.perTensor(ctx, os, "output_state").scale();
+            int osZp = os.quant().zeroPoint(0);
+            float csScale = Checks.perTensor(ctx, cs, "cell_state").scale();
+            int cellShift = Math.getExponent(csScale);
+            if (csScale != Math.scalb(1f, cellShift) || cellShift > -9 || cellShift < -15) {
+                throw ctx.invalid("cell_state scale must be a power of two in [2^-15, 2^-9], is " + csScale);
+            }
+            float outScale = Checks.perTensor(ctx, out, "output").scale();
+            float[] iScales = ctx.node().attrs().getFloats("intermediate_scales", null);
+            int[] iZps = ctx.node().attrs().getInts("intermediate_zero_points", null);
+            if (iScales == null || iScales.length != 5 || iZps == null || iZps.length != 5) {
+                throw ctx.invalid("full-integer LSTM needs 5 intermediate tensors on the operator (gates and hidden), has " + (iScales == null ? 0 : iScales.length));
+            }
+            float gateScale = (float) Math.pow(2, -12); // Q3.12 without layer norm
+            float hiddenScale = iScales[4];
+            int hiddenZp = iZps[4];
+            byte[][] wIn = new byte[4][], wRec = new byte[4][];
+            short[][] peep = new short[4][];
+            int[][] effIn = new int[4][], effRec = new int[4][];
+            int[] mIn = new int[4], sIn = new int[4], mRec = new int[4], sRec = new int[4], mPeep = new int[4], sPeep = new int[4];
+            int[] peepIdx = {C2I, C2F, -1, C2O};
+            for (int k = 0; k < 4; k++) {
+                if (k == 0 && d.cifg()) continue;
+                int wi = I2I + k, ri = R2I + k;
+                float wScale = int8Weight(ctx, wi);
+                float rScale = int8Weight(ctx, ri);
+                wIn[k] = ctx.constBytes(wi);
+                wRec[k] = ctx.constBytes(ri);
+                int[] bias = null;
+                int bi = BI + k;
+                if (ctx.hasInput(bi)) {
+                    TensorInfo b = ctx.input(bi);
+                    if (b.type() != DataType.INT32 || !b.isConstant()) throw ctx.unsupported("full-integer LSTM gate bias " + bi + " must be a constant int32 tensor");
+                    bias = ctx.constInts(bi);
+                    ctx.markPacked(bi);
+                }
+                effIn[k] = effectiveBias(wIn[k], C, I, -inZp, bias);
+                effRec[k] = effectiveBias(wRec[k], C, O, -osZp, null);
+                int[] q = QuantMath.quantizeMultiplier((float) (wScale * inScale / gateScale));
+                mIn[k] = q[0]; sIn[k] = q[1];
+                q = QuantMath.quantizeMultiplier((float) (rScale * osScale / gateScale));
+                mRec[k] = q[0]; sRec[k] = q[1];
+                if (d.peephole() && peepIdx[k] >= 0) {
+                    int pi = peepIdx[k];
+                    TensorInfo p = ctx.input(pi);
+                    if (p.type() != DataType.INT16 || !p.isConstant()) throw ctx.unsupported("full-integer LSTM peephole " + pi + " must be a constant int16 tensor");
+                    float pScale = Checks.perTensor(ctx, p, "peephole").scale();
+                    int[] v = ctx.constInts(pi);
+                    ctx.markPacked(pi);
+                    peep[k] = new short[C];
+                    for (int i = 0; i < C; i++) peep[k][i] = (short) v[i];
+                    q = QuantMath.quantizeMultiplier((float) (Math.pow(2, cellShift) * pScale / gateScale));
+                    mPeep[k] = q[0]; sPeep[k] = q[1];
+                }
+            }
+            int cellClip = d.cellClip() > 0 ? (int) (short) (int) Math.min(Math.max(d.cellClip() / csScale, -32768f), 32767f) : 0;
+            int projClip = d.projClip() > 0 ? (int) (byte) (int) Math.min(Math.max(d.projClip() / outScale, -128f), 127f) : 0;
+            int[] q = QuantMath.quantizeMultiplier((float) (Math.pow(2, -15) / hiddenScale * Math.pow(2, -15)));
+            int mHidden = q[0], sHidden = q[1];
+            byte[] proj = null;
+            int[] effProj = null;
+            int mProj = 0, sProj = 0;
+            if (d.projection()) {
+                float pScale = int8Weight(ctx, PW);
+                proj = ctx.constBytes(PW);
+                int[] pb = null;
+                if (ctx.hasInput(PB)) {
+                    if (ctx.input(PB).type() != DataType.INT32 || !ctx.isConstant(PB)) throw ctx.unsupported("projection bias must be a constant int32 tensor");
+                    pb = ctx.constInts(PB);
+                    ctx.markPacked(PB);
+                }
+                effProj = effectiveBias(proj, O, C, -hiddenZp, pb);
+                q = QuantMath.quantizeMultiplier((float) (pScale * hiddenScale / osScale));
+                mProj = q[0]; sProj = q[1];
+            }
+            ctx.requestScratch(DataType.Storage.SHORT, 5 * C);
+            ctx.requestScratch(DataType.Storage.BYTE, C);
+            return new IntegerLstm(d, ctx.inputId(IN), ctx.outputId(0), ctx.inputId(OSTATE), ctx.inputId(CSTATE), wIn, wRec, peep, effIn, effRec, mIn, sIn,
+                    mRec, sRec, mPeep, sPeep, cellShift, cellClip, projClip, hiddenZp, mHidden, sHidden, proj, effProj, mProj, sProj, osZp);
+        }
+
+        private static float int8Weight(PrepareContext ctx, int i) {
+            TensorInfo t = ctx.input(i);
+            if (t.type() != DataType.INT8 || !t.isConstant()) throw ctx.unsupported("full-integer LSTM weight " + i + " must be a constant int8 tensor");
+            if (t.quant().isNone() || t.quant().isPerAxis()) throw ctx.unsupported("full-integer LSTM weight " + i + " needs one per-tensor scale");
+            ctx.markPacked(i);
+            return t.quant().scale();
+        }
+
+        /** bias[r] + zp * sum_c w[r][c] (TFLite's PrecomputeZeroPointTimesWeightWithBias). */
+        static int[] effectiveBias(byte[] w, int rows, int cols, int zp, int[] bias) {
+            int[] r = new int[rows];
+            for (int i = 0; i < rows; i++) r[i] = (bias == null ? 0 : bias[i]) + zp * HybridMath.rowSum(w, i * cols, cols);
+            return r;
+        }
+
+        /** gate[go + r] = sat16(gate + MBQM(eff[r] + dot(w_r, x), m, s)) (MatrixBatchVectorMultiplyAccumulate, int16 output, zp 0). */
+        private static void matAcc16(byte[] w, int[] eff, int m, int s, int rows, int cols, byte[] x, int xo, short[] g, int go) {
+            for (int r = 0; r < rows; r++) {
+                int acc = eff[r] + HybridMath.dot(w, r * cols, x, xo, cols);
+                acc = QuantMath.multiplyByQuantizedMultiplier(acc, m, s) + g[go + r];
+                g[go + r] = (short) Math.max(-32768, Math.min(32767, acc));
+            }
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            byte[] x = ec.bytes(in), y = ec.bytes(out), h = ec.bytes(ostate);
+            short[] c = ec.shorts(cstate);
+            int xo = ec.offset(in), yo = ec.offset(out), ho = ec.offset(ostate), co = ec.offset(cstate);
+            int B = d.batch(), T = d.steps(), I = d.nIn(), O = d.nOut(), C = d.nCell();
+            for (int t = 0; t < T; t++) {
+                for (int b = 0; b < B; b++) {
+                    int row = d.timeMajor() ? t * B + b : b * T + t;
+                    step(ec, x, xo + row * I, y, yo + row * O, h, ho + b * O, c, co + b * C);
+                }
+            }
+        }
+
+        private void gate(int k, byte[] x, int xo, byte[] h, int ho, short[] c, int co, short[] g) {
+            int C = d.nCell(), go = k * C;
+            java.util.Arrays.fill(g, go, go + C, (short) 0);
+            matAcc16(wIn[k], effIn[k], mIn[k], sIn[k], C, d.nIn(), x, xo, g, go);
+            matAcc16(wRec[k], effRec[k], mRec[k], sRec[k], C, d.nOut(), h, ho, g, go);
+            if (peep[k] != null) {
+                for (int i = 0; i < C; i++) {
+                    int prod = QuantMath.multiplyByQuantizedMultiplier(peep[k][i] * c[co + i], mPeep[k], sPeep[k]);
+                    g[go + i] = (short) Math.max(-32768, Math.min(32767, prod + g[go + i]));
+                }
+            }
+            if (k == 2) for (int i = 0; i < C; i++) g[go + i] = (short) Int16Activations.tanh(g[go + i], 3);
+            else for (int i = 0; i < C; i++) g[go + i] = (short) Int16Activations.logistic(g[go + i], 3);
+        }
+
+        private void step(ExecContext ec, byte[] x, int xo, byte[] y, int yo, byte[] h, int ho, short[] c, int co) {
+            int C = d.nCell(), O = d.nOut();
+            short[] g = ec.scratchShorts();
+            byte[] hid = ec.scratchBytes();
+            if (!d.cifg()) gate(0, x, xo, h, ho, c, co, g);
+            gate(1, x, xo, h, ho, c, co, g);
+            gate(2, x, xo, h, ho, c, co, g);
+            // cell: c = round(f * c >> 15) + round(i * g >> (30 + cellShift)), saturated; CIFG uses 1 - f
+            int shift2 = 30 + cellShift;
+            for (int i = 0; i < C; i++) {
+                int f = g[C + i];
+                int kept = (short) QuantMath.roundingDivideByPOT(f * c[co + i], 15);
+                int ig = d.cifg() ? (short) (32767 - f) : g[i];
+                int added = (short) QuantMath.roundingDivideByPOT(ig * g[2 * C + i], shift2);
+                int sum = Math.max(-32768, Math.min(32767, kept + added));
+                if (cellClip > 0) sum = Math.max(-cellClip, Math.min(cellClip, sum));
+                c[co + i] = (short) sum;
+            }
+            gate(3, x, xo, h, ho, c, co, g);
+            // hidden = o * tanh(c), rescaled to int8
+            int tanhBits = 15 + cellShift;
+            for (int i = 0; i < C; i++) {
+                int th = Int16Activations.tanh(c[co + i], tanhBits);
+                int v = QuantMath.multiplyByQuantizedMultiplier(g[3 * C + i] * th, mHidden, sHidden) - hiddenZp;
+                hid[i] = (byte) Math.max(-128, Math.min(127, v));
+            }
+            if (d.projection()) {
+                for (int r = 0; r < O; r++) {
+                    int acc = effProj[r] + HybridMath.dot(proj, r * C, hid, 0, C);
+                    acc = QuantMath.multiplyByQuantizedMultiplier(acc, mProj, sProj) + outZp;
+                    acc = Math.max(-128, Math.min(127, acc));
+                    if (projClip > 0) acc = Math.max(-projClip, Math.min(projClip, acc));
+                    h[ho + r] = (byte) acc;
+                }
+            } else {
+                System.arraycopy(hid, 0, h, ho, O);
+            }
+            System.arraycopy(h, ho, y, yo, O);
+        }
+
+        @Override
+        public long macs() {
+            long perStep = (long) d.nCell() * (d.nIn() + d.nOut()) * (d.cifg() ? 3 : 4) + (d.projection() ? (long) d.nOut() * d.nCell() : 0);
+            return perStep * d.batch() * d.steps();
+        }
+
+        @Override
+        public String variant() { return "reference-int8x8_16"; }
     }
 }

@@ -164,6 +164,7 @@ public final class TfliteReader {
                 nodeIns = new int[] {info.name.equals("SPLIT") ? ins[i][1] : ins[i][0]};
                 attrs = Attributes.builder().put(Ops.ATTR_AXIS, split[0]).put(OnnxOps.ATTR_SPLIT, Arrays.copyOfRange(split, 1, split.length)).build();
             }
+            if (!info.custom && ops[i].hasVector(OperatorT.INTERMEDIATES)) attrs = withIntermediates(g, attrs, ops[i].intermediates(maxRefs), info.name, i);
             g.addNode(info.name.equals("SPLIT_V") ? "SPLIT" : info.name, name, nodeIns, outs[i], attrs, origin);
         }
         for (int id : gin) g.input(id);
@@ -244,6 +245,24 @@ public final class TfliteReader {
             default -> throw new ModelFormatException("node " + node + " (" + op + "): " + role + " must be int32 or int64, is " + t.type().lowerName());
         }
         return r;
+    }
+
+    /**
+     * Operator.intermediates (the integer LSTM's gate and hidden tensors) become the attributes
+     * "intermediate_scales" (float[]) and "intermediate_zero_points" (int[]): only their quantization matters.
+     */
+    private Attributes withIntermediates(Graph.Builder g, Attributes attrs, int[] ids, String op, int node) {
+        float[] scales = new float[ids.length];
+        int[] zps = new int[ids.length];
+        for (int k = 0; k < ids.length; k++) {
+            if (ids[k] < 0 || ids[k] >= tensorCount) throw new ModelFormatException("node " + node + " (" + op + ") has intermediate tensor " + ids[k] + " of " + tensorCount);
+            QuantParams q = g.tensor(ids[k]).quant();
+            scales[k] = q.isNone() ? 0f : q.scale();
+            zps[k] = q.isNone() ? 0 : q.zeroPoint(0);
+        }
+        Attributes.Builder b = Attributes.builder();
+        for (Map.Entry<String, Object> e : attrs.asMap().entrySet()) b.putObject(e.getKey(), e.getValue());
+        return b.put("intermediate_scales", scales).put("intermediate_zero_points", zps).build();
     }
 
     private static final java.util.Set<String> CONTROL_FLOW = java.util.Set.of("WHILE", "IF", "CALL_ONCE");
