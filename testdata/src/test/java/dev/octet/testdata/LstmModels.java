@@ -61,13 +61,23 @@ final class LstmModels {
     }
 
     static byte[] build(Config c, Form form) {
-        Weights w = weights(c);
         TfliteWriter tw = new TfliteWriter();
         int in = tw.addTensor("input", DataType.FLOAT32, c.inputShape(), null, null);
+        int out = addLstm(tw, c, in, "", form);
+        tw.inputs(in).outputs(out);
+        return tw.build();
+    }
+
+    /** Adds a float UNIDIRECTIONAL_SEQUENCE_LSTM reading tensor {@code in}; returns its output tensor. */
+    static int addLstm(TfliteWriter tw, Config c, int in, String prefix) { return addLstm(tw, c, in, prefix, Form.FLOAT); }
+
+    static int addLstm(TfliteWriter tw, Config c, int in, String prefix, Form form) {
+        Weights w = weights(c);
         int[] ins = new int[24];
         java.util.Arrays.fill(ins, -1);
         ins[0] = in;
         String[] gate = {"input", "forget", "cell", "output"};
+        for (int k = 0; k < 4; k++) gate[k] = prefix + gate[k];
         for (int k = 0; k < 4; k++) {
             if (w.wIn()[k] != null) ins[1 + k] = weight(tw, gate[k] + "_w", w.wIn()[k], new int[] {c.nCell(), c.nIn()}, form);
             if (w.wRec()[k] != null) ins[5 + k] = weight(tw, gate[k] + "_rec_w", w.wRec()[k], new int[] {c.nCell(), c.nOut()}, form);
@@ -76,13 +86,13 @@ final class LstmModels {
         int[] peepIdx = {9, 10, -1, 11};
         for (int k = 0; k < 4; k++) if (w.peep()[k] != null) ins[peepIdx[k]] = weight(tw, gate[k] + "_peephole", w.peep()[k], new int[] {c.nCell()}, form);
         for (int k = 0; k < 4; k++) if (w.bias()[k] != null) ins[12 + k] = floatConst(tw, gate[k] + "_bias", w.bias()[k], new int[] {c.nCell()});
-        if (w.proj() != null) ins[16] = weight(tw, "projection_w", w.proj(), new int[] {c.nOut(), c.nCell()}, form);
-        if (w.projBias() != null) ins[17] = floatConst(tw, "projection_bias", w.projBias(), new int[] {c.nOut()});
-        ins[18] = tw.addTensor("output_state", DataType.FLOAT32, new int[] {c.batch(), c.nOut()}, null, null);
-        ins[19] = tw.addTensor("cell_state", DataType.FLOAT32, new int[] {c.batch(), c.nCell()}, null, null);
+        if (w.proj() != null) ins[16] = weight(tw, prefix + "projection_w", w.proj(), new int[] {c.nOut(), c.nCell()}, form);
+        if (w.projBias() != null) ins[17] = floatConst(tw, prefix + "projection_bias", w.projBias(), new int[] {c.nOut()});
+        ins[18] = tw.addTensor(prefix + "output_state", DataType.FLOAT32, new int[] {c.batch(), c.nOut()}, null, null);
+        ins[19] = tw.addTensor(prefix + "cell_state", DataType.FLOAT32, new int[] {c.batch(), c.nCell()}, null, null);
         tw.markVariable(ins[18]).markVariable(ins[19]);
         for (int k = 0; k < 4; k++) if (w.ln()[k] != null) ins[20 + k] = floatConst(tw, gate[k] + "_layer_norm", w.ln()[k], new int[] {c.nCell()});
-        int out = tw.addTensor("output", DataType.FLOAT32, c.outputShape(), null, null);
+        int out = tw.addTensor(prefix + "output", DataType.FLOAT32, c.outputShape(), null, null);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fused_activation_function", c.activation());
         o.put("cell_clip", c.cellClip());
@@ -91,8 +101,7 @@ final class LstmModels {
         o.put("asymmetric_quantize_inputs", c.asymmetric());
         if (form == Form.HYBRID) o.put("version", 2);
         tw.addOp("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, new int[] {out}, o);
-        tw.inputs(in).outputs(out);
-        return tw.build();
+        return out;
     }
 
     static int floatConst(TfliteWriter tw, String name, float[] v, int[] shape) {

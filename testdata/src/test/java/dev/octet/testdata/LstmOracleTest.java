@@ -154,6 +154,78 @@ class LstmOracleTest {
         if (!problems.isEmpty()) fail(c.name() + " " + form + " differs from TFLite: " + String.join("; ", problems));
     }
 
+    /**
+     * A graph shaped like a Keras text classifier lowered by the TFLite converter: token ids -> GATHER (embedding) ->
+     * UNIDIRECTIONAL_SEQUENCE_LSTM -> STRIDED_SLICE (last time step, shrunk) -> FULLY_CONNECTED -> SOFTMAX, plus a
+     * second LSTM layer on the first one's sequence, so the arena holds several activations next to four variables.
+     * 12 carried invocations, then resetVariables, against TFLite.
+     */
+    @Test
+    void kerasLikeTextModelCarriesStateLikeTflite() {
+        TfliteOracle.assumeAvailable();
+        int batch = 2, steps = 5, vocab = 20, emb = 6, cell = 8;
+        LstmModels.Config c1 = new LstmModels.Config("layer1", batch, steps, emb, cell, cell, false, false, false, false, false, false, "TANH", 0f, 0f, false, 77);
+        LstmModels.Config c2 = new LstmModels.Config("layer2", batch, steps, cell, cell, cell, false, true, false, false, false, false, "TANH", 0f, 0f, false, 78);
+        java.util.Random r = new java.util.Random(79);
+        float[] table = new float[vocab * emb];
+        for (int i = 0; i < table.length; i++) table[i] = r.nextFloat() * 2 - 1;
+        float[] fc = new float[3 * cell];
+        for (int i = 0; i < fc.length; i++) fc[i] = r.nextFloat() - 0.5f;
+        TfliteWriter w = new TfliteWriter();
+        int ids = w.addTensor("token_ids", DataType.INT32, new int[] {batch, steps}, null, null);
+        int tab = LstmModels.floatConst(w, "embedding", table, new int[] {vocab, emb});
+        int embOut = w.addTensor("embedded", DataType.FLOAT32, new int[] {batch, steps, emb}, null, null);
+        w.addOp("GATHER", new int[] {tab, ids}, new int[] {embOut}, Map.of("axis", 0));
+        int seq1 = LstmModels.addLstm(w, c1, embOut, "l1");
+        int seq2 = LstmModels.addLstm(w, c2, seq1, "l2");
+        int b = w.addTensor("begin", DataType.INT32, new int[] {3}, null, SequenceOpsOracleTest.ints(0, -1, 0));
+        int e = w.addTensor("end", DataType.INT32, new int[] {3}, null, SequenceOpsOracleTest.ints(0, 0, 0));
+        int st = w.addTensor("strides", DataType.INT32, new int[] {3}, null, SequenceOpsOracleTest.ints(1, 1, 1));
+        int last = w.addTensor("last_step", DataType.FLOAT32, new int[] {batch, cell}, null, null);
+        w.addOp("STRIDED_SLICE", new int[] {seq2, b, e, st}, new int[] {last}, Map.of("begin_mask", 5, "end_mask", 5, "shrink_axis_mask", 2));
+        int fw = LstmModels.floatConst(w, "dense_w", fc, new int[] {3, cell});
+        int logits = w.addTensor("logits", DataType.FLOAT32, new int[] {batch, 3}, null, null);
+        w.addOp("FULLY_CONNECTED", new int[] {last, fw, -1}, new int[] {logits}, Map.of());
+        int probs = w.addTensor("probs", DataType.FLOAT32, new int[] {batch, 3}, null, null);
+        w.addOp("SOFTMAX", new int[] {logits}, new int[] {probs}, Map.of("beta", 1f));
+        w.inputs(ids).outputs(probs, seq1);
+        byte[] model = w.build();
+        List<Tensor> inputs = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            int[] t = new int[batch * steps];
+            for (int k = 0; k < t.length; k++) t[k] = r.nextInt(vocab);
+            inputs.add(Tensor.of(DataType.INT32, new int[] {batch, steps}, t));
+        }
+        List<List<Tensor>> expected = new ArrayList<>();
+        List<Tensor> afterReset;
+        try (TfliteOracle o = TfliteOracle.load(model)) {
+            for (Tensor in : inputs) expected.add(o.run(in));
+            o.resetVariables();
+            afterReset = o.run(inputs.get(5));
+        }
+        List<String> problems = new ArrayList<>();
+        for (KernelMode mode : KernelMode.values()) {
+            try (Interpreter it = Octet.load(model, ModelOptions.DEFAULT.withKernels(mode)).newInterpreter()) {
+                for (int i = 0; i < RUNS; i++) {
+                    it.setInput(0, inputs.get(i));
+                    it.run();
+                    for (int k = 0; k < 2; k++) {
+                        TensorDiff d = diff(expected.get(i).get(k), it.output(k));
+                        if (!d.ok()) problems.add(mode + " run " + i + " output " + k + ": " + d);
+                    }
+                }
+                it.resetVariables();
+                it.setInput(0, inputs.get(5));
+                it.run();
+                for (int k = 0; k < 2; k++) {
+                    TensorDiff d = diff(afterReset.get(k), it.output(k));
+                    if (!d.ok()) problems.add(mode + " after reset output " + k + ": " + d);
+                }
+            }
+        }
+        if (!problems.isEmpty()) fail("Keras-like model differs from TFLite: " + String.join("; ", problems));
+    }
+
     /** Float outputs within 1e-5 absolute or 1e-4 relative; int8 outputs identical. */
     static TensorDiff diff(Tensor expected, Tensor actual) {
         return expected.type() == DataType.FLOAT32 ? TensorDiff.of(expected, actual, 1e-5, 1e-4) : TensorDiff.exact(expected, actual);
