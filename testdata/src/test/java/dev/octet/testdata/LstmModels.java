@@ -129,7 +129,8 @@ final class LstmModels {
      * The full-integer (8x8->16) form as the TFLite converter writes it: int8 input/output/output_state, int16
      * cell_state (scale 2^-11), int8 symmetric weights, int16 symmetric peepholes, int32 biases at input scale x
      * weight scale, and the five intermediates (four int16 gate tensors, one int8 hidden tensor) on the operator.
-     * {@code op} is "UNIDIRECTIONAL_SEQUENCE_LSTM" (input [B,T,I]) or "LSTM" (one step, input [B,I]). No layer norm.
+     * {@code op} is "UNIDIRECTIONAL_SEQUENCE_LSTM" (input [B,T,I]) or "LSTM" (one step, input [B,I]). With layer norm:
+     * int16 coefficients, biases at coefficient scale x 2^-10, gate intermediates at scale 0.0007.
      */
     static byte[] buildInteger(Config c, String op) {
         Weights w = weights(c);
@@ -151,7 +152,17 @@ final class LstmModels {
         }
         int[] peepIdx = {9, 10, -1, 11};
         for (int k = 0; k < 4; k++) if (w.peep()[k] != null) ins[peepIdx[k]] = int16Sym(tw, gate[k] + "_peephole", w.peep()[k]);
-        for (int k = 0; k < 4; k++) if (w.bias()[k] != null) ins[12 + k] = int32Bias(tw, gate[k] + "_bias", w.bias()[k], IN_SCALE * wInScale[k]);
+        for (int k = 0; k < 4; k++) {
+            if (w.bias()[k] == null) continue;
+            if (c.layerNorm()) {
+                // layer norm: int16 coefficients; the bias is added inside the normalization at coefficient scale x 2^-10
+                float lnScale = symScale(w.ln()[k], 32767);
+                ins[20 + k] = int16Sym(tw, gate[k] + "_layer_norm", w.ln()[k]);
+                ins[12 + k] = int32Bias(tw, gate[k] + "_bias", w.bias()[k], lnScale / 1024f);
+            } else {
+                ins[12 + k] = int32Bias(tw, gate[k] + "_bias", w.bias()[k], IN_SCALE * wInScale[k]);
+            }
+        }
         float hiddenScale = c.projection() ? 1f / 128f : OUT_SCALE;
         int hiddenZp = c.projection() ? 0 : OUT_ZP;
         if (w.proj() != null) {
@@ -163,7 +174,9 @@ final class LstmModels {
         tw.markVariable(ins[18]).markVariable(ins[19]);
         int out = tw.addTensor("output", DataType.INT8, seq ? c.outputShape() : new int[] {c.batch(), c.nOut()}, outQ, null);
         int[] inter = new int[5];
-        for (int k = 0; k < 4; k++) inter[k] = tw.addTensor("intermediate_" + gate[k], DataType.INT16, new int[] {}, QuantParams.perTensor(1f / 4096f, 0), null);
+        for (int k = 0; k < 4; k++) {
+            inter[k] = tw.addTensor("intermediate_" + gate[k], DataType.INT16, new int[] {}, QuantParams.perTensor(c.layerNorm() ? 0.0007f : 1f / 4096f, 0), null);
+        }
         inter[4] = tw.addTensor("intermediate_hidden", DataType.INT8, new int[] {}, QuantParams.perTensor(hiddenScale, hiddenZp), null);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fused_activation_function", c.activation());

@@ -441,18 +441,18 @@ final class LstmOps {
     }
 
     /**
-     * The full-integer LSTM (8x8->16). Gate pre-activations are int16 in Q3.12 (or the layer-norm intermediates'
-     * scale; layer norm is not supported here): each input product is an int32 dot product plus a precomputed
-     * "effective bias" (bias - zp * row sum), rescaled by a Q31 multiplier (double rounding) and added to the gate
-     * with int16 saturation. Gates go through gemmlowp's int16 logistic / tanh ({@link Int16Activations}); the cell
+     * The full-integer LSTM (8x8->16). Gate pre-activations are int16 in Q3.12 (with layer norm: at the gate
+     * intermediates' scales, then normalized into Q3.12): each input product is an int32 dot product plus a precomputed
+     * "effective bias" (bias - zp * row sum; with layer norm the bias is added in the layer norm instead), rescaled by
+     * a Q31 multiplier (double rounding) and added to the gate with int16 saturation. Gates go through gemmlowp's int16 logistic / tanh ({@link Int16Activations}); the cell
      * state (int16, scale 2^cellShift) is updated with rounding shifts; the hidden value o * tanh(c) is rescaled to
      * int8 (TFLite subtracts the hidden zero point there); the optional projection is another int8 matmul.
      */
     record IntegerLstm(Dims d, int in, int out, int ostate, int cstate, byte[][] wIn, byte[][] wRec, short[][] peep, int[][] effIn, int[][] effRec,
                        int[] mIn, int[] sIn, int[] mRec, int[] sRec, int[] mPeep, int[] sPeep, int cellShift, int cellClip, int projClip, int hiddenZp,
-                       int mHidden, int sHidden, byte[] proj, int[] effProj, int mProj, int sProj, int outZp) implements Kernel {
+                       int mHidden, int sHidden, byte[] proj, int[] effProj, int mProj, int sProj, int outZp, short[][] lnW, int[][] lnBias, int[] mLn,
+                       int[] sLn, int[] lnGuard) implements Kernel {
         static Kernel create(PrepareContext ctx, Dims d) {
-            if (d.layerNorm()) throw ctx.unsupported("full-integer LSTM with layer normalization is not supported yet");
             if (!d.activation().equals("TANH")) throw ctx.unsupported("full-integer LSTM: cell activation must be TANH (TFLite's integer kernel always uses tanh)");
             int C = d.nCell(), I = d.nIn(), O = d.nOut();
             if (d.peephole() && O != C) {
@@ -477,7 +477,9 @@ final class LstmOps {
             if (iScales == null || iScales.length != 5 || iZps == null || iZps.length != 5) {
                 throw ctx.invalid("full-integer LSTM needs 5 intermediate tensors on the operator (gates and hidden), has " + (iScales == null ? 0 : iScales.length));
             }
-            float gateScale = (float) Math.pow(2, -12); // Q3.12 without layer norm
+            short[][] lnW = new short[4][];
+            int[][] lnBias = new int[4][];
+            int[] mLn = new int[4], sLn = new int[4], lnGuard = new int[4];
             float hiddenScale = iScales[4];
             int hiddenZp = iZps[4];
             byte[][] wIn = new byte[4][], wRec = new byte[4][];
@@ -493,12 +495,31 @@ final class LstmOps {
                 wIn[k] = ctx.constBytes(wi);
                 wRec[k] = ctx.constBytes(ri);
                 int[] bias = null;
+                // gate pre-activations: Q3.12 without layer norm, the gate intermediate's scale with it
+                float gateScale = d.layerNorm() ? iScales[k] : (float) Math.pow(2, -12);
+                if (d.layerNorm() && !(gateScale > 0)) throw ctx.invalid("intermediate " + k + " has no scale");
                 int bi = BI + k;
                 if (ctx.hasInput(bi)) {
                     TensorInfo b = ctx.input(bi);
                     if (b.type() != DataType.INT32 || !b.isConstant()) throw ctx.unsupported("full-integer LSTM gate bias " + bi + " must be a constant int32 tensor");
                     bias = ctx.constInts(bi);
                     ctx.markPacked(bi);
+                }
+                if (d.layerNorm()) {
+                    // the gate bias is added inside the layer norm, not to the products
+                    int li = LNI + k;
+                    TensorInfo ln = ctx.input(li);
+                    if (ln.type() != DataType.INT16 || !ln.isConstant()) throw ctx.unsupported("layer-norm coefficients " + li + " must be a constant int16 tensor");
+                    float lnScale = Checks.perTensor(ctx, ln, "layer-norm coefficients").scale();
+                    int[] v = ctx.constInts(li);
+                    ctx.markPacked(li);
+                    lnW[k] = new short[C];
+                    for (int i = 0; i < C; i++) lnW[k][i] = (short) v[i];
+                    lnBias[k] = bias == null ? new int[C] : bias;
+                    int[] lq = QuantMath.quantizeMultiplier(lnScale);
+                    mLn[k] = lq[0]; sLn[k] = lq[1];
+                    lnGuard[k] = Math.max(1, (int) (10000 * lnScale));
+                    bias = null;
                 }
                 effIn[k] = effectiveBias(wIn[k], C, I, -inZp, bias);
                 effRec[k] = effectiveBias(wRec[k], C, O, -osZp, null);
@@ -542,7 +563,8 @@ final class LstmOps {
             ctx.requestScratch(DataType.Storage.SHORT, 5 * C);
             ctx.requestScratch(DataType.Storage.BYTE, C);
             return new IntegerLstm(d, ctx.inputId(IN), ctx.outputId(0), ctx.inputId(OSTATE), ctx.inputId(CSTATE), wIn, wRec, peep, effIn, effRec, mIn, sIn,
-                    mRec, sRec, mPeep, sPeep, cellShift, cellClip, projClip, hiddenZp, mHidden, sHidden, proj, effProj, mProj, sProj, osZp);
+                    mRec, sRec, mPeep, sPeep, cellShift, cellClip, projClip, hiddenZp, mHidden, sHidden, proj, effProj, mProj, sProj, osZp, lnW, lnBias, mLn, sLn,
+                    lnGuard);
         }
 
         private static float int8Weight(PrepareContext ctx, int i) {
@@ -594,6 +616,7 @@ final class LstmOps {
                     g[go + i] = (short) Math.max(-32768, Math.min(32767, prod + g[go + i]));
                 }
             }
+            if (lnW[k] != null) layerNorm(g, go, C, lnW[k], lnBias[k], mLn[k], sLn[k], lnGuard[k]);
             if (k == 2) for (int i = 0; i < C; i++) g[go + i] = (short) Int16Activations.tanh(g[go + i], 3);
             else for (int i = 0; i < C; i++) g[go + i] = (short) Int16Activations.logistic(g[go + i], 3);
         }
@@ -642,6 +665,75 @@ final class LstmOps {
         public long macs() {
             long perStep = (long) d.nCell() * (d.nIn() + d.nOut()) * (d.cifg() ? 3 : 4) + (d.projection() ? (long) d.nOut() * d.nCell() : 0);
             return perStep * d.batch() * d.steps();
+        }
+
+        /**
+         * TFLite's integer ApplyLayerNorm on one gate row: mean and variance in fixed point (mean x 1024; the
+         * variance uses 2^20 / n in integer division, exact only for power-of-two n, as TFLite does), the inverse
+         * square root as a Q31 multiplier (GetInvSqrtQuantizedMultiplierExp), then times the int16 coefficient plus
+         * the int32 bias (in int32, wrapping like TFLite's), / 1024 rounded half away, rescaled by the coefficient
+         * scale into Q3.12 and saturated to int16.
+         */
+        static void layerNorm(short[] g, int go, int n, short[] w, int[] bias, int m, int s, int guard) {
+            long sum = 0, sumSq = 0;
+            for (int j = 0; j < n; j++) {
+                int v = g[go + j];
+                sum += v;
+                sumSq += v * v;
+            }
+            int mean = (int) (sum * 1024 / n);
+            int temp = (1 << 20) / n;
+            long variance = sumSq * temp - (long) mean * mean;
+            int variance2 = (int) (variance / (1 << 20));
+            if (variance2 < 1) variance2 = guard;
+            long inv = invSqrtQuantizedMultiplierExp(variance2, -1);
+            int invM = (int) (inv >> 32), invS = (int) inv;
+            for (int j = 0; j < n; j++) {
+                int shifted = 1024 * g[go + j] - mean;
+                int rescaled = QuantMath.multiplyByQuantizedMultiplier(shifted, invM, invS);
+                long val3 = rescaled * w[j] + bias[j];
+                int val4 = (int) ((val3 > 0 ? val3 + 512 : val3 - 512) / 1024);
+                int val5 = QuantMath.multiplyByQuantizedMultiplier(val4, m, s + 12);
+                g[go + j] = (short) Math.max(-32768, Math.min(32767, val5));
+            }
+        }
+
+        private static int shiftLeftSat32(int x, int e) {
+            int threshold = (int) ((1L << (31 - e)) - 1);
+            if (x > threshold) return Integer.MAX_VALUE;
+            if (x < -threshold) return Integer.MIN_VALUE;
+            return x << e;
+        }
+
+        /**
+         * TFLite's GetInvSqrtQuantizedMultiplierExp: 1/sqrt(input) as a Q31 multiplier (high 32 bits) and shift *
+         * reverseShift (low 32 bits), Newton-Raphson in Q3.28. Packed in a long so a run allocates nothing.
+         */
+        static long invSqrtQuantizedMultiplierExp(int input, int reverseShift) {
+            if (input <= 1) return (long) Integer.MAX_VALUE << 32;
+            int shift = 11;
+            while (input >= (1 << 29)) {
+                input /= 4;
+                ++shift;
+            }
+            int maxLeftShiftBits = Integer.numberOfLeadingZeros(input) - 1;
+            int pairs = maxLeftShiftBits / 2 - 1;
+            shift -= pairs;
+            input <<= 2 * pairs;
+            int fin = input >> 1;
+            int halfIn = QuantMath.roundingDivideByPOT(fin, 1);
+            int halfThree = (1 << 28) + (1 << 27);
+            int x = 1 << 28; // One in Q3.28
+            for (int i = 0; i < 5; i++) {
+                int x3 = shiftLeftSat32(QuantMath.saturatingRoundingDoublingHighMul(QuantMath.saturatingRoundingDoublingHighMul(x, x), x), 6);
+                x = shiftLeftSat32(QuantMath.saturatingRoundingDoublingHighMul(halfThree, x) - QuantMath.saturatingRoundingDoublingHighMul(halfIn, x3), 3);
+            }
+            x = QuantMath.saturatingRoundingDoublingHighMul(x, 1518500250);
+            if (shift < 0) {
+                x <<= -shift;
+                shift = 0;
+            }
+            return ((long) x << 32) | ((shift * reverseShift) & 0xFFFFFFFFL);
         }
 
         @Override
