@@ -60,18 +60,22 @@ final class LstmModels {
         return a;
     }
 
-    static byte[] build(Config c, Form form) {
+    static byte[] build(Config c, Form form) { return build(c, form, "UNIDIRECTIONAL_SEQUENCE_LSTM"); }
+
+    /** The float or hybrid form of {@code op}: UNIDIRECTIONAL_SEQUENCE_LSTM, or the one-step LSTM (input [B, I]). */
+    static byte[] build(Config c, Form form, String op) {
         TfliteWriter tw = new TfliteWriter();
-        int in = tw.addTensor("input", DataType.FLOAT32, c.inputShape(), null, null);
-        int out = addLstm(tw, c, in, "", form);
+        int in = tw.addTensor("input", DataType.FLOAT32, op.equals("LSTM") ? new int[] {c.batch(), c.nIn()} : c.inputShape(), null, null);
+        int out = addLstm(tw, c, in, "", form, op);
         tw.inputs(in).outputs(out);
         return tw.build();
     }
 
     /** Adds a float UNIDIRECTIONAL_SEQUENCE_LSTM reading tensor {@code in}; returns its output tensor. */
-    static int addLstm(TfliteWriter tw, Config c, int in, String prefix) { return addLstm(tw, c, in, prefix, Form.FLOAT); }
+    static int addLstm(TfliteWriter tw, Config c, int in, String prefix) { return addLstm(tw, c, in, prefix, Form.FLOAT, "UNIDIRECTIONAL_SEQUENCE_LSTM"); }
 
-    static int addLstm(TfliteWriter tw, Config c, int in, String prefix, Form form) {
+    static int addLstm(TfliteWriter tw, Config c, int in, String prefix, Form form, String op) {
+        boolean seq = !op.equals("LSTM");
         Weights w = weights(c);
         int[] ins = new int[24];
         java.util.Arrays.fill(ins, -1);
@@ -92,15 +96,16 @@ final class LstmModels {
         ins[19] = tw.addTensor(prefix + "cell_state", DataType.FLOAT32, new int[] {c.batch(), c.nCell()}, null, null);
         tw.markVariable(ins[18]).markVariable(ins[19]);
         for (int k = 0; k < 4; k++) if (w.ln()[k] != null) ins[20 + k] = floatConst(tw, gate[k] + "_layer_norm", w.ln()[k], new int[] {c.nCell()});
-        int out = tw.addTensor(prefix + "output", DataType.FLOAT32, c.outputShape(), null, null);
+        int out = tw.addTensor(prefix + "output", DataType.FLOAT32, seq ? c.outputShape() : new int[] {c.batch(), c.nOut()}, null, null);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fused_activation_function", c.activation());
         o.put("cell_clip", c.cellClip());
         o.put("proj_clip", c.projClip());
-        o.put("time_major", c.timeMajor());
+        if (seq) o.put("time_major", c.timeMajor());
+        else o.put("kernel_type", "FULL");
         o.put("asymmetric_quantize_inputs", c.asymmetric());
-        if (form == Form.HYBRID) o.put("version", 2);
-        tw.addOp("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, new int[] {out}, o);
+        if (form == Form.HYBRID) o.put("version", seq ? 2 : 3);
+        tw.addOp(op, ins, new int[] {out}, o);
         return out;
     }
 
@@ -183,6 +188,7 @@ final class LstmModels {
         o.put("cell_clip", c.cellClip());
         o.put("proj_clip", c.projClip());
         if (seq) o.put("time_major", c.timeMajor());
+        else o.put("kernel_type", "FULL");
         o.put("version", seq ? 1 : 4);
         int opIdx = tw.addOp(op, ins, new int[] {out}, o);
         tw.intermediates(opIdx, inter);

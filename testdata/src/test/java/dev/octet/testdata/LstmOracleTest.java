@@ -96,13 +96,30 @@ class LstmOracleTest {
         return hybridConfigs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, LstmModels.Form.HYBRID)));
     }
 
-    static void check(LstmModels.Config c, LstmModels.Form form) {
+    static void check(LstmModels.Config c, LstmModels.Form form) { check(c, form, "UNIDIRECTIONAL_SEQUENCE_LSTM"); }
+
+    /**
+     * The builtin one-step LSTM op (input [B, I]): TFLite runs the same EvalFloat / EvalHybrid / EvalInteger8x8_16 with
+     * one time step; each invocation is one step, the state carried between invocations.
+     */
+    @TestFactory
+    Stream<DynamicTest> oneStepLstmOpMatchesTfliteOverCarriedState() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<LstmModels.Config> fl = floatConfigs(), in = integerConfigs(), hy = hybridConfigs();
+        for (int i : new int[] {1, 3, 5, 8}) tests.add(DynamicTest.dynamicTest("float_" + fl.get(i).name(), () -> check(fl.get(i), LstmModels.Form.FLOAT, "LSTM")));
+        for (int i : new int[] {2, 3, 11, 16}) tests.add(DynamicTest.dynamicTest("hybrid_" + hy.get(i).name(), () -> check(hy.get(i), LstmModels.Form.HYBRID, "LSTM")));
+        for (int i : new int[] {1, 5, 6, 8, 10}) tests.add(DynamicTest.dynamicTest(in.get(i).name(), () -> check(in.get(i), LstmModels.Form.INTEGER, "LSTM")));
+        return tests.stream();
+    }
+
+    static void check(LstmModels.Config c, LstmModels.Form form, String op) {
         TfliteOracle.assumeAvailable();
         boolean integer = form == LstmModels.Form.INTEGER;
-        byte[] model = integer ? LstmModels.buildInteger(c, "UNIDIRECTIONAL_SEQUENCE_LSTM") : LstmModels.build(c, form);
+        byte[] model = integer ? LstmModels.buildInteger(c, op) : LstmModels.build(c, form, op);
+        int[] inShape = op.equals("LSTM") ? new int[] {c.batch(), c.nIn()} : c.inputShape();
         List<Tensor> inputs = new ArrayList<>();
         for (int r = 0; r < RUNS; r++) {
-            inputs.add(RandomInputs.of(integer ? DataType.INT8 : DataType.FLOAT32, c.inputShape(), 7919L * r + c.seed(), -2f, 2f));
+            inputs.add(RandomInputs.of(integer ? DataType.INT8 : DataType.FLOAT32, inShape, 7919L * r + c.seed(), -2f, 2f));
         }
         List<Tensor> expected = new ArrayList<>();
         List<Tensor> expectedAfterReset = new ArrayList<>();
@@ -153,7 +170,7 @@ class LstmOracleTest {
                 if (!d.ok()) problems.add(mode + " fresh interpreter: " + d);
             }
         }
-        System.out.println("LSTM " + form + " " + c.name() + ": " + RUNS + " carried runs, max abs diff " + maxAbs);
+        System.out.println(op + " " + form + " " + c.name() + ": " + RUNS + " carried runs, max abs diff " + maxAbs);
         if (!problems.isEmpty()) fail(c.name() + " " + form + " differs from TFLite: " + String.join("; ", problems));
     }
 

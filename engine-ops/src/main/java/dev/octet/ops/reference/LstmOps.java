@@ -28,9 +28,12 @@ final class LstmOps {
     private LstmOps() {}
 
     static final String UNIDIRECTIONAL_SEQUENCE_LSTM = "UNIDIRECTIONAL_SEQUENCE_LSTM";
+    /** The builtin one-step LSTM (full kernel): input [B, I], output [B, O]; the same arithmetic as one time step. */
+    static final String LSTM = "LSTM";
 
     static void register(Map<String, KernelFactory> table) {
         table.put(UNIDIRECTIONAL_SEQUENCE_LSTM, LstmOps::create);
+        table.put(LSTM, LstmOps::create);
     }
 
     // input indices
@@ -47,7 +50,9 @@ final class LstmOps {
         if (n != 20 && n != 24) throw ctx.invalid("expects 20 or 24 inputs, has " + n);
         if (ctx.outputCount() != 1) throw ctx.invalid("expects 1 output, has " + ctx.outputCount());
         var a = ctx.node().attrs();
-        boolean timeMajor = a.getBool("time_major", false);
+        boolean single = ctx.node().opType().equals(LSTM);
+        if (single && !"FULL".equals(a.getString("kernel_type", "FULL"))) throw ctx.unsupported("LSTM kernel_type " + a.getString("kernel_type", "") + " (only FULL)");
+        boolean timeMajor = single || a.getBool("time_major", false);
         float cellClip = a.getFloat("cell_clip", 0f), projClip = a.getFloat("proj_clip", 0f);
         if (!(cellClip >= 0) || !(projClip >= 0)) throw ctx.invalid("cell_clip and proj_clip must be >= 0, are " + cellClip + ", " + projClip);
         String act = a.getString(Ops.ATTR_ACTIVATION, "NONE");
@@ -56,8 +61,10 @@ final class LstmOps {
             default -> throw ctx.unsupported("cell activation " + act + " is not supported");
         }
         TensorInfo in = ctx.input(IN);
-        if (in == null || in.rank() != 3) throw ctx.invalid("input must be rank 3, is " + (in == null ? "absent" : Shapes.str(in.shape())));
-        int[] s = in.shape();
+        if (in == null || in.rank() != (single ? 2 : 3)) {
+            throw ctx.invalid("input must be rank " + (single ? 2 : 3) + ", is " + (in == null ? "absent" : Shapes.str(in.shape())));
+        }
+        int[] s = single ? new int[] {1, in.dim(0), in.dim(1)} : in.shape(); // the one-step LSTM as a time-major sequence of 1
         int batch = timeMajor ? s[1] : s[0], steps = timeMajor ? s[0] : s[1], nIn = s[2];
         TensorInfo w = need(ctx, I2O, "input_to_output_weights");
         if (w.rank() != 2 || w.dim(1) != nIn) throw ctx.invalid("input_to_output_weights must be [cells, " + nIn + "], is " + Shapes.str(w.shape()));
@@ -95,8 +102,7 @@ final class LstmOps {
         }
         if (os.size() != batch * nOut) throw ctx.invalid("output_state must hold " + batch + "x" + nOut + " elements, has " + Shapes.str(os.shape()));
         if (cs.size() != batch * nCell) throw ctx.invalid("cell_state must hold " + batch + "x" + nCell + " elements, has " + Shapes.str(cs.shape()));
-        int[] outShape = s.clone();
-        outShape[2] = nOut;
+        int[] outShape = single ? new int[] {batch, nOut} : new int[] {s[0], s[1], nOut};
         ctx.setOutputShape(0, outShape);
         return new Dims(batch, steps, nIn, nCell, nOut, timeMajor, cifg, peephole, layerNorm, projection, act, cellClip, projClip);
     }
