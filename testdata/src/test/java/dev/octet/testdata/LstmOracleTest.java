@@ -1,5 +1,6 @@
 package dev.octet.testdata;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -244,6 +245,39 @@ class LstmOracleTest {
             }
         }
         if (!problems.isEmpty()) fail("Keras-like model differs from TFLite: " + String.join("; ", problems));
+    }
+
+    /**
+     * ArenaPlan never lets a variable tensor share memory: in a graph with two stacked LSTMs (four variables) and
+     * several activations, each variable's slot overlaps no other tensor's slot in the same pool.
+     */
+    @Test
+    void variablesHaveTheirOwnArenaSlots() {
+        LstmModels.Config c1 = new LstmModels.Config("a", 2, 4, 5, 6, 6, false, false, false, false, false, false, "TANH", 0f, 0f, false, 1);
+        LstmModels.Config c2 = new LstmModels.Config("b", 2, 4, 6, 6, 6, false, false, false, false, false, false, "TANH", 0f, 0f, false, 2);
+        TfliteWriter w = new TfliteWriter();
+        int in = w.addTensor("x", DataType.FLOAT32, c1.inputShape(), null, null);
+        int s1 = LstmModels.addLstm(w, c1, in, "l1");
+        int s2 = LstmModels.addLstm(w, c2, s1, "l2");
+        int y = w.addTensor("y", DataType.FLOAT32, c2.outputShape(), null, null);
+        w.addOp("TANH", new int[] {s2}, new int[] {y}, Map.of());
+        w.inputs(in).outputs(y);
+        Model m = Octet.load(w.build(), ModelOptions.DEFAULT);
+        try (Interpreter it = m.newInterpreter()) {
+            var ec = it.context();
+            int variables = 0;
+            for (var v : m.tensors()) {
+                if (!v.isVariable()) continue;
+                variables++;
+                int vs = ec.offset(v.id()), ve = vs + v.size();
+                for (var t : m.tensors()) {
+                    if (t.id() == v.id() || t.isConstant() || t.type() != DataType.FLOAT32 || ec.floats(t.id()) != ec.floats(v.id())) continue;
+                    int ts = ec.offset(t.id()), te = ts + t.size();
+                    assertTrue(te <= vs || ve <= ts, "variable '" + v.name() + "' [" + vs + "," + ve + ") overlaps '" + t.name() + "' [" + ts + "," + te + ")");
+                }
+            }
+            assertEquals(4, variables);
+        }
     }
 
     /** Float outputs within 1e-5 absolute or 1e-4 relative; int8 outputs identical. */
