@@ -169,7 +169,9 @@ final class LstmModels {
             }
         }
         float hiddenScale = c.projection() ? 1f / 128f : OUT_SCALE;
-        int hiddenZp = c.projection() ? 0 : OUT_ZP;
+        // the hidden intermediate: the output state's parameters without projection; with projection scale 2^-7 and zero
+        // point 0, or -5 when the config's asymmetric flag is set (unused by the integer form otherwise)
+        int hiddenZp = c.projection() ? (c.asymmetric() ? -5 : 0) : OUT_ZP;
         if (w.proj() != null) {
             ins[16] = weight(tw, "projection_w", w.proj(), new int[] {c.nOut(), c.nCell()}, Form.HYBRID);
             if (w.projBias() != null) ins[17] = int32Bias(tw, "projection_bias", w.projBias(), hiddenScale * symScale(w.proj(), 127));

@@ -67,6 +67,7 @@ class LstmOracleTest {
         cs.add(new LstmModels.Config("int_cifg_peephole_clip", 2, 3, 5, 8, 8, true, true, true, false, false, false, "TANH", 0.9f, 0f, false, seed++));
         cs.add(new LstmModels.Config("int_projection_bias_clip", 2, 3, 5, 12, 6, false, false, false, false, true, true, "TANH", 0.8f, 0.5f, false, seed++));
         cs.add(new LstmModels.Config("int_projection_nobias", 1, 4, 3, 9, 5, true, false, false, false, true, false, "TANH", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("int_projection_hidden_zp", 2, 3, 4, 8, 5, false, false, false, false, true, true, "TANH", 0f, 0f, true, seed++));
         cs.add(new LstmModels.Config("int_layer_norm_c16", 2, 3, 6, 16, 16, false, false, false, true, false, false, "TANH", 0f, 0f, false, seed++));
         cs.add(new LstmModels.Config("int_layer_norm_cifg_peephole_c8", 1, 4, 4, 8, 8, true, true, true, true, false, false, "TANH", 1.2f, 0f, false, seed++));
         cs.add(new LstmModels.Config("int_layer_norm_proj_c10", 2, 3, 5, 10, 6, false, false, false, true, true, true, "TANH", 0f, 0.6f, false, seed++));

@@ -562,7 +562,7 @@ final class LstmOps {
                     pb = ctx.constInts(PB);
                     ctx.markPacked(PB);
                 }
-                effProj = effectiveBias(proj, O, C, -hiddenZp, pb);
+                effProj = effectiveBias(proj, O, C, hiddenZp, pb); // + zp: TFLite stores the hidden value as v - zp (see step)
                 q = QuantMath.quantizeMultiplier((float) (pScale * hiddenScale / osScale));
                 mProj = q[0]; sProj = q[1];
             }
