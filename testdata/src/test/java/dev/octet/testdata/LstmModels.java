@@ -137,7 +137,10 @@ final class LstmModels {
      * {@code op} is "UNIDIRECTIONAL_SEQUENCE_LSTM" (input [B,T,I]) or "LSTM" (one step, input [B,I]). With layer norm:
      * int16 coefficients, biases at coefficient scale x 2^-10, gate intermediates at scale 0.0007.
      */
-    static byte[] buildInteger(Config c, String op) {
+    static byte[] buildInteger(Config c, String op) { return buildInteger(c, op, CELL_SCALE); }
+
+    /** As {@link #buildInteger(Config, String)} with another power-of-two cell-state scale. */
+    static byte[] buildInteger(Config c, String op, float cellScale) {
         Weights w = weights(c);
         boolean seq = op.equals("UNIDIRECTIONAL_SEQUENCE_LSTM");
         TfliteWriter tw = new TfliteWriter();
@@ -177,7 +180,7 @@ final class LstmModels {
             if (w.projBias() != null) ins[17] = int32Bias(tw, "projection_bias", w.projBias(), hiddenScale * symScale(w.proj(), 127));
         }
         ins[18] = tw.addTensor("output_state", DataType.INT8, new int[] {c.batch(), c.nOut()}, outQ, null);
-        ins[19] = tw.addTensor("cell_state", DataType.INT16, new int[] {c.batch(), c.nCell()}, QuantParams.perTensor(CELL_SCALE, 0), null);
+        ins[19] = tw.addTensor("cell_state", DataType.INT16, new int[] {c.batch(), c.nCell()}, QuantParams.perTensor(cellScale, 0), null);
         tw.markVariable(ins[18]).markVariable(ins[19]);
         int out = tw.addTensor("output", DataType.INT8, seq ? c.outputShape() : new int[] {c.batch(), c.nOut()}, outQ, null);
         int[] inter = new int[5];

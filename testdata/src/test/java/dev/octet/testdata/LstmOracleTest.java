@@ -48,6 +48,8 @@ class LstmOracleTest {
         cs.add(new LstmModels.Config("layer_norm_cifg_peephole_proj", 2, 3, 4, 8, 5, false, true, true, true, true, true, "TANH", 1.5f, 0.7f, false, seed++));
         cs.add(new LstmModels.Config("relu_cell_clip", 1, 4, 4, 6, 6, false, false, false, false, false, false, "RELU", 1.0f, 0f, false, seed++));
         cs.add(new LstmModels.Config("relu6_time_major", 2, 2, 3, 5, 5, true, false, true, false, false, false, "RELU6", 0f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("none_activation", 1, 3, 4, 5, 5, false, false, false, false, false, false, "NONE", 2f, 0f, false, seed++));
+        cs.add(new LstmModels.Config("relu_n1_to_1_time_major", 2, 3, 3, 6, 6, true, true, false, false, false, false, "RELU_N1_TO_1", 0f, 0f, false, seed++));
         return cs;
     }
 
@@ -72,6 +74,23 @@ class LstmOracleTest {
         cs.add(new LstmModels.Config("int_layer_norm_cifg_peephole_c8", 1, 4, 4, 8, 8, true, true, true, true, false, false, "TANH", 1.2f, 0f, false, seed++));
         cs.add(new LstmModels.Config("int_layer_norm_proj_c10", 2, 3, 5, 10, 6, false, false, false, true, true, true, "TANH", 0f, 0.6f, false, seed++));
         return cs;
+    }
+
+    /**
+     * Other cell-state scales: 2^-9 (tanh of the cell with 6 integer bits: gemmlowp's exp then has 7 integer bits and
+     * its clamp below -32) and 2^-15 (0 integer bits).
+     */
+    @TestFactory
+    Stream<DynamicTest> integerLstmOtherCellScalesMatchTflite() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<LstmModels.Config> in = integerConfigs();
+        for (int shift : new int[] {-9, -10, -15}) {
+            for (int i : new int[] {1, 5}) {
+                LstmModels.Config c = in.get(i);
+                tests.add(DynamicTest.dynamicTest(c.name() + "_cell_2^" + shift, () -> check(c, LstmModels.Form.INTEGER, "UNIDIRECTIONAL_SEQUENCE_LSTM", Math.scalb(1f, shift))));
+            }
+        }
+        return tests.stream();
     }
 
     @TestFactory
@@ -114,10 +133,12 @@ class LstmOracleTest {
         return tests.stream();
     }
 
-    static void check(LstmModels.Config c, LstmModels.Form form, String op) {
+    static void check(LstmModels.Config c, LstmModels.Form form, String op) { check(c, form, op, LstmModels.CELL_SCALE); }
+
+    static void check(LstmModels.Config c, LstmModels.Form form, String op, float cellScale) {
         TfliteOracle.assumeAvailable();
         boolean integer = form == LstmModels.Form.INTEGER;
-        byte[] model = integer ? LstmModels.buildInteger(c, op) : LstmModels.build(c, form, op);
+        byte[] model = integer ? LstmModels.buildInteger(c, op, cellScale) : LstmModels.build(c, form, op);
         int[] inShape = op.equals("LSTM") ? new int[] {c.batch(), c.nIn()} : c.inputShape();
         List<Tensor> inputs = new ArrayList<>();
         for (int r = 0; r < RUNS; r++) {

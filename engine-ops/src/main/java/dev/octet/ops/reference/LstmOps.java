@@ -186,6 +186,15 @@ final class LstmOps {
         }
     }
 
+    /**
+     * act(c) into the output scratch g[4C..]. With activation NONE TFLite's ApplyActivationToVector writes nothing, so
+     * its output scratch (the cell-gate buffer) keeps the cell gate: h = o * cell_gate, reproduced here.
+     */
+    static void outputActivation(String act, float[] c, int co, float[] g, int nCell) {
+        if (act.equals("NONE")) System.arraycopy(g, 2 * nCell, g, 4 * nCell, nCell);
+        else activate(act, c, co, g, 4 * nCell, nCell);
+    }
+
     /** Eigen logistic over one gate row (lane = position in TFLite's vector, for the scalar tail below -9). */
     static void sigmoid(float[] x, int o, int n, int laneBase, int tail) {
         for (int i = 0; i < n; i++) x[o + i] = FloatMath.eigenLogistic(FloatMath.ftz(x[o + i]), laneBase + i < tail);
@@ -256,7 +265,7 @@ final class LstmOps {
             if (d.peephole()) for (int i = 0; i < C; i++) g[3 * C + i] += peep[3][i] * c[co + i];
             finishGate(g, 3 * C, 3, lane, tail);
             int s = 4 * C;
-            activate(d.activation(), c, co, g, s, C);
+            outputActivation(d.activation(), c, co, g, C);
             for (int i = 0; i < C; i++) g[s + i] = g[3 * C + i] * g[s + i];
             if (d.projection()) {
                 if (projBias != null) System.arraycopy(projBias, 0, h, ho, O);
@@ -408,7 +417,7 @@ final class LstmOps {
             if (d.peephole()) for (int i = 0; i < C; i++) g[3 * C + i] += peep[3][i] * c[co + i];
             finishGate(g, 3 * C, 3, lane, tail);
             int s = 4 * C;
-            activate(d.activation(), c, co, g, s, C);
+            outputActivation(d.activation(), c, co, g, C);
             for (int i = 0; i < C; i++) g[s + i] = g[3 * C + i] * g[s + i];
             if (d.projection()) {
                 if (projBias != null) System.arraycopy(projBias, 0, h, ho, O);
