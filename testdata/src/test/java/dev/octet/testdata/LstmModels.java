@@ -140,7 +140,9 @@ final class LstmModels {
     static byte[] buildInteger(Config c, String op) { return buildInteger(c, op, CELL_SCALE); }
 
     /** As {@link #buildInteger(Config, String)} with another power-of-two cell-state scale. */
-    static byte[] buildInteger(Config c, String op, float cellScale) {
+    static byte[] buildInteger(Config c, String op, float cellScale) { return buildInteger(c, op, cellScale, true); }
+
+    static byte[] buildInteger(Config c, String op, float cellScale, boolean withIntermediates) {
         Weights w = weights(c);
         boolean seq = op.equals("UNIDIRECTIONAL_SEQUENCE_LSTM");
         TfliteWriter tw = new TfliteWriter();
@@ -196,7 +198,7 @@ final class LstmModels {
         else o.put("kernel_type", "FULL");
         o.put("version", seq ? 1 : 4);
         int opIdx = tw.addOp(op, ins, new int[] {out}, o);
-        tw.intermediates(opIdx, inter);
+        if (withIntermediates) tw.intermediates(opIdx, inter);
         tw.inputs(in).outputs(out);
         return tw.build();
     }

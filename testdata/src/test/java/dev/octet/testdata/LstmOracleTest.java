@@ -302,6 +302,66 @@ class LstmOracleTest {
         }
     }
 
+    /** Malformed LSTM models fail at load with a typed exception naming the op and node, never a raw runtime error. */
+    @Test
+    void malformedLstmModelsFailAtLoadWithTypedErrors() {
+        LstmModels.Config c = floatConfigs().get(0);
+        byte[] model = LstmModels.build(c, LstmModels.Form.FLOAT);
+        assertLoadFails(model, null); // sanity: the well-formed model loads
+        // an int8 LSTM without the operator's intermediates
+        LstmModels.Config ic = integerConfigs().get(0);
+        byte[] noInter = stripIntermediates(ic);
+        assertLoadFails(noInter, "intermediate");
+        // a weight of the wrong shape: input size 3 declared, weights for 4
+        LstmModels.Config bad = new LstmModels.Config("bad", 1, 2, 4, 4, 4, false, false, false, false, false, false, "TANH", 0f, 0f, false, 3);
+        TfliteWriter w2 = new TfliteWriter();
+        int in2 = w2.addTensor("input", DataType.FLOAT32, new int[] {1, 2, 3}, null, null);
+        int out2 = LstmModels.addLstm(w2, bad, in2, "");
+        w2.inputs(in2).outputs(out2);
+        assertLoadFails(w2.build(), "input_to_output_weights");
+    }
+
+    private static byte[] stripIntermediates(LstmModels.Config c) {
+        return LstmModels.buildInteger(c, "UNIDIRECTIONAL_SEQUENCE_LSTM", LstmModels.CELL_SCALE, false);
+    }
+
+    /** fromGraph writes the reader's SPLIT and an integer LSTM's intermediates back so that TFLite runs them. */
+    @Test
+    void fromGraphRoundTripsIntegerLstmAndSplit() {
+        TfliteOracle.assumeAvailable();
+        LstmModels.Config c = integerConfigs().get(6);
+        byte[] model = LstmModels.buildInteger(c, "UNIDIRECTIONAL_SEQUENCE_LSTM");
+        dev.octet.core.Graph g = Octet.readGraph(java.nio.ByteBuffer.wrap(model), ModelOptions.DEFAULT);
+        byte[] again = TfliteWriter.fromGraph(g);
+        Tensor in = RandomInputs.of(DataType.INT8, c.inputShape(), 99);
+        try (TfliteOracle a = TfliteOracle.load(model); TfliteOracle b = TfliteOracle.load(again)) {
+            for (int r = 0; r < 3; r++) assertTrue(TensorDiff.exact(a.run(in).get(0), b.run(in).get(0)).ok(), "run " + r);
+        }
+        TfliteWriter w = new TfliteWriter();
+        int x = w.addTensor("x", DataType.FLOAT32, new int[] {2, 6}, null, null);
+        int ax = w.addTensor("axis", DataType.INT32, new int[] {}, null, SequenceOpsOracleTest.ints(1));
+        int sz = w.addTensor("sizes", DataType.INT32, new int[] {2}, null, SequenceOpsOracleTest.ints(-1, 2));
+        int o1 = w.addTensor("o1", DataType.FLOAT32, new int[] {2, 4}, null, null);
+        int o2 = w.addTensor("o2", DataType.FLOAT32, new int[] {2, 2}, null, null);
+        w.addOp("SPLIT_V", new int[] {x, sz, ax}, new int[] {o1, o2}, Map.of("num_splits", 2));
+        w.inputs(x).outputs(o1, o2);
+        byte[] split = TfliteWriter.fromGraph(Octet.readGraph(java.nio.ByteBuffer.wrap(w.build()), ModelOptions.DEFAULT));
+        Tensor xt = RandomInputs.of(DataType.FLOAT32, new int[] {2, 6}, 5);
+        try (TfliteOracle a = TfliteOracle.load(w.build()); TfliteOracle b = TfliteOracle.load(split)) {
+            List<Tensor> ra = a.run(xt), rb = b.run(xt);
+            for (int k = 0; k < 2; k++) assertTrue(TensorDiff.exact(ra.get(k), rb.get(k)).ok(), "split output " + k);
+        }
+    }
+
+    private static void assertLoadFails(byte[] model, String needle) {
+        if (needle == null) {
+            Octet.load(model, ModelOptions.DEFAULT);
+            return;
+        }
+        dev.octet.core.OctetException e = assertThrows(dev.octet.core.OctetException.class, () -> Octet.load(model, ModelOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("UNIDIRECTIONAL_SEQUENCE_LSTM") && e.getMessage().contains("node 0") && e.getMessage().contains(needle), e.getMessage());
+    }
+
     /** Float outputs within 1e-5 absolute or 1e-4 relative; int8 outputs identical. */
     static TensorDiff diff(Tensor expected, Tensor actual) {
         return expected.type() == DataType.FLOAT32 ? TensorDiff.of(expected, actual, 1e-5, 1e-4) : TensorDiff.exact(expected, actual);
