@@ -42,6 +42,7 @@ public final class Interpreter implements AutoCloseable {
         ec.scratchLongs = new long[model.scratchSize(DataType.Storage.LONG)];
         ec.scratchFloats = new float[model.scratchSize(DataType.Storage.FLOAT)];
         nodeNanos = new long[model.graph().nodes().size()];
+        resetVariableTensors();
     }
 
     private static Object newArray(DataType.Storage s, int n) {
@@ -141,13 +142,30 @@ public final class Interpreter implements AutoCloseable {
         return Tensor.of(t.type(), t.shape(), t.quant(), out.data());
     }
 
-    /** Zeroes every variable (state) tensor, e.g. between sequences. */
+    /**
+     * Resets every variable (state) tensor to zero, e.g. between sequences, as TFLite's ResetVariableTensors does: an
+     * int8 variable is filled with its zero point (real value 0), every other type with 0. A new interpreter starts
+     * in this state.
+     */
     public void resetVariables() {
         checkOpen();
+        resetVariableTensors();
+    }
+
+    private void resetVariableTensors() {
         for (TensorInfo t : model.tensors()) {
-            if (t.isVariable() && ec.data[t.id()] != null) {
-                Object zero = Tensor.zeros(t.type(), t.shape()).data();
-                System.arraycopy(zero, 0, ec.data[t.id()], ec.offsets[t.id()], t.size());
+            int id = t.id();
+            if (!t.isVariable() || ec.data[id] == null) continue;
+            int o = ec.offsets[id], n = t.size();
+            switch (t.type().storage()) {
+                case BYTE -> {
+                    byte v = t.type() == DataType.INT8 && !t.quant().isNone() ? (byte) t.quant().zeroPoint(0) : 0;
+                    Arrays.fill((byte[]) ec.data[id], o, o + n, v);
+                }
+                case SHORT -> Arrays.fill((short[]) ec.data[id], o, o + n, (short) 0);
+                case INT -> Arrays.fill((int[]) ec.data[id], o, o + n, 0);
+                case LONG -> Arrays.fill((long[]) ec.data[id], o, o + n, 0L);
+                case FLOAT -> Arrays.fill((float[]) ec.data[id], o, o + n, 0f);
             }
         }
     }

@@ -201,6 +201,12 @@ public final class TfliteOracle implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Zeroes TFLite's variable tensors (Interpreter.resetVariableTensors). TFLite keeps variable tensors (an LSTM's
+     * state) across {@link #run} calls; only the first run's tensor allocation and this call reset them.
+     */
+    public void resetVariables() { interpreter.resetVariableTensors(); }
+
     @Override
     public void close() { interpreter.close(); }
 

@@ -13,6 +13,8 @@ public final class ReferenceOps {
         ActivationOps.register(table);  // SOFTMAX, LOGISTIC, TANH, HARD_SWISH, RELU*, QUANTIZE, DEQUANTIZE
         DetectionOps.register(table);
         ResizePackOps.register(table);  // RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, PACK (TFLite semantics)
+        LstmOps.register(table);        // UNIDIRECTIONAL_SEQUENCE_LSTM
+        IndexOps.register(table);       // GATHER, STRIDED_SLICE (TFLite semantics; TFLite SPLIT/SPLIT_V map to SPLIT)
         dev.octet.ops.onnx.OnnxOps.register(table); // ONNX-only ops: TRANSPOSE, SPLIT, SLICE, RESIZE, MATMUL, ONNX_*_LINEAR, ...
     }
 }

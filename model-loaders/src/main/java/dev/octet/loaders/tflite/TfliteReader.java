@@ -11,6 +11,7 @@ import dev.octet.core.QuantParams;
 import dev.octet.core.Semantics;
 import dev.octet.core.Shapes;
 import dev.octet.core.UnsupportedOpException;
+import dev.octet.ops.onnx.OnnxOps;
 import dev.octet.loaders.tflite.TflSchema.BufferT;
 import dev.octet.loaders.tflite.TflSchema.ModelT;
 import dev.octet.loaders.tflite.TflSchema.OperatorCodeT;
@@ -147,10 +148,24 @@ public final class TfliteReader {
 
         for (int i = 0; i < nops; i++) {
             OpInfo info = opcodes[(int) ops[i].opcodeIndex()];
+            if (!info.custom && CONTROL_FLOW.contains(info.name)) {
+                String out0 = outs[i].length > 0 ? "(output '" + g.tensor(outs[i][0]).name() + "') " : "";
+                throw new UnsupportedOpException(info.name, i, out0 + "runs other subgraphs (the model has " + nsub
+                        + "); control flow (WHILE, IF, CALL_ONCE) is not supported: Octet runs subgraph 0 only");
+            }
             Attributes attrs = attributes(g, ops[i], info, i, outs[i]);
             String name = outs[i].length > 0 ? g.tensor(outs[i][0]).name() : null;
             String origin = (info.custom ? "CUSTOM " + info.name : info.name) + " v" + info.version;
-            g.addNode(info.name, name, ins[i], outs[i], attrs, origin);
+            int[] nodeIns = ins[i];
+            if (!info.custom && (info.name.equals("SPLIT") || info.name.equals("SPLIT_V"))) {
+                // TFLite's SPLIT / SPLIT_V (axis and sizes as constant tensors) become the IR's SPLIT (one input,
+                // axis and sizes as attributes): the same element copies.
+                int[] split = lowerSplit(g, info.name, i, ins[i], outs[i], attrs);
+                nodeIns = new int[] {info.name.equals("SPLIT") ? ins[i][1] : ins[i][0]};
+                attrs = Attributes.builder().put(Ops.ATTR_AXIS, split[0]).put(OnnxOps.ATTR_SPLIT, Arrays.copyOfRange(split, 1, split.length)).build();
+            }
+            if (!info.custom && ops[i].hasVector(OperatorT.INTERMEDIATES)) attrs = withIntermediates(g, attrs, ops[i].intermediates(maxRefs), info.name, i);
+            g.addNode(info.name.equals("SPLIT_V") ? "SPLIT" : info.name, name, nodeIns, outs[i], attrs, origin);
         }
         for (int id : gin) g.input(id);
         for (int id : gout) g.output(id);
@@ -163,6 +178,94 @@ public final class TfliteReader {
         readMetadata(g);
         return g.build();
     }
+
+    /** {axis, size...} of a TFLite SPLIT (inputs axis, input) or SPLIT_V (inputs input, size_splits, axis), as TFLite 2.6.2 validates them. */
+    private static int[] lowerSplit(Graph.Builder g, String op, int node, int[] in, int[] out, Attributes attrs) {
+        String what = "node " + node + " (" + op + ")";
+        if (in.length != (op.equals("SPLIT") ? 2 : 3)) throw new ModelFormatException(what + " has " + in.length + " inputs");
+        int axisId = op.equals("SPLIT") ? in[0] : in[2];
+        int inputId = op.equals("SPLIT") ? in[1] : in[0];
+        if (axisId < 0 || inputId < 0) throw new ModelFormatException(what + " has an absent input");
+        dev.octet.core.TensorInfo input = g.tensor(inputId);
+        int[] axisV = constInts(g, axisId, op, node, "axis");
+        if (axisV.length != 1) throw new ModelFormatException(what + ": the axis tensor must hold one value, holds " + axisV.length);
+        int rank = input.rank();
+        int axis = axisV[0] < 0 ? axisV[0] + rank : axisV[0];
+        if (axis < 0 || axis >= rank) throw new ModelFormatException(what + ": axis " + axisV[0] + " is out of range for an input of rank " + rank);
+        int dim = input.dim(axis);
+        int n = out.length;
+        if (n != attrs.getInt("num_splits", n)) throw new ModelFormatException(what + ": num_splits " + attrs.getInt("num_splits", n) + " but " + n + " outputs");
+        int[] r = new int[n + 1];
+        r[0] = axis;
+        if (op.equals("SPLIT")) {
+            if (n == 0 || dim % n != 0) throw new ModelFormatException(what + ": dimension " + dim + " does not split evenly into " + n);
+            for (int k = 0; k < n; k++) r[k + 1] = dim / n;
+            return r;
+        }
+        int[] sizes = constInts(g, in[1], op, node, "size_splits");
+        if (sizes.length != n) throw new ModelFormatException(what + ": " + sizes.length + " size_splits for " + n + " outputs");
+        int minusOne = -1;
+        long sum = 0;
+        for (int k = 0; k < n; k++) {
+            if (sizes[k] == -1) {
+                if (minusOne >= 0) throw new ModelFormatException(what + ": size_splits has more than one -1");
+                minusOne = k;
+            } else if (sizes[k] < 0) {
+                throw new ModelFormatException(what + ": negative size_splits " + sizes[k]);
+            } else {
+                sum += sizes[k];
+            }
+        }
+        if (minusOne >= 0) {
+            if (sum > dim) throw new ModelFormatException(what + ": size_splits add up to " + sum + ", over dimension " + dim);
+            sizes[minusOne] = (int) (dim - sum);
+        } else if (sum != dim) {
+            throw new ModelFormatException(what + ": size_splits add up to " + sum + " but the dimension is " + dim);
+        }
+        System.arraycopy(sizes, 0, r, 1, n);
+        return r;
+    }
+
+    private static int[] constInts(Graph.Builder g, int id, String op, int node, String role) {
+        if (id < 0) throw new ModelFormatException("node " + node + " (" + op + "): " + role + " input is absent");
+        dev.octet.core.TensorInfo t = g.tensor(id);
+        if (!t.isConstant()) throw new UnsupportedOpException(op, node, role + " must be a constant tensor (a computed " + role + " is not supported)");
+        ByteBuffer b = t.data();
+        int n = t.size();
+        int[] r = new int[n];
+        switch (t.type()) {
+            case INT32 -> { for (int k = 0; k < n; k++) r[k] = b.getInt(4 * k); }
+            case INT64 -> {
+                for (int k = 0; k < n; k++) {
+                    long v = b.getLong(8 * k);
+                    if (v != (int) v) throw new ModelFormatException("node " + node + " (" + op + "): " + role + " value " + v + " is out of range");
+                    r[k] = (int) v;
+                }
+            }
+            default -> throw new ModelFormatException("node " + node + " (" + op + "): " + role + " must be int32 or int64, is " + t.type().lowerName());
+        }
+        return r;
+    }
+
+    /**
+     * Operator.intermediates (the integer LSTM's gate and hidden tensors) become the attributes
+     * "intermediate_scales" (float[]) and "intermediate_zero_points" (int[]): only their quantization matters.
+     */
+    private Attributes withIntermediates(Graph.Builder g, Attributes attrs, int[] ids, String op, int node) {
+        float[] scales = new float[ids.length];
+        int[] zps = new int[ids.length];
+        for (int k = 0; k < ids.length; k++) {
+            if (ids[k] < 0 || ids[k] >= tensorCount) throw new ModelFormatException("node " + node + " (" + op + ") has intermediate tensor " + ids[k] + " of " + tensorCount);
+            QuantParams q = g.tensor(ids[k]).quant();
+            scales[k] = q.isNone() ? 0f : q.scale();
+            zps[k] = q.isNone() ? 0 : q.zeroPoint(0);
+        }
+        Attributes.Builder b = Attributes.builder();
+        for (Map.Entry<String, Object> e : attrs.asMap().entrySet()) b.putObject(e.getKey(), e.getValue());
+        return b.put("intermediate_scales", scales).put("intermediate_zero_points", zps).build();
+    }
+
+    private static final java.util.Set<String> CONTROL_FLOW = java.util.Set.of("WHILE", "IF", "CALL_ONCE");
 
     private void readOpcodes() {
         int n = model.operatorCodeCount();

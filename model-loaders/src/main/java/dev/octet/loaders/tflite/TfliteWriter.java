@@ -76,6 +76,18 @@ public final class TfliteWriter {
         return sg.tensors.size() - 1;
     }
 
+    /** Marks tensor {@code id} as a variable (Tensor.is_variable): state kept across invocations, e.g. an LSTM's output and cell state. */
+    public TfliteWriter markVariable(int id) {
+        sg.tensors.get(id).variable = true;
+        return this;
+    }
+
+    /** Sets operator {@code op}'s intermediates (Operator.intermediates, field 8: the integer LSTM's gate scales). */
+    public TfliteWriter intermediates(int op, int... tensorIds) {
+        sg.ops.get(op).intermediates = tensorIds.clone();
+        return this;
+    }
+
     /** Adds a builtin operator by its TFLite name (e.g. "CONV_2D") with options by TFLite field name. */
     public int addOp(String builtinName, int[] inputs, int[] outputs, Map<String, Object> options) {
         int code = TflSchema.builtinCode(builtinName);
@@ -140,7 +152,9 @@ public final class TfliteWriter {
 
     /**
      * Writes an IR graph of TFLite semantics back as a TFLite model: same tensor and operator order, attributes
-     * mapped back to option fields, operator versions taken from {@link Node#origin()} ("CONV_2D v3").
+     * mapped back to option fields, operator versions taken from {@link Node#origin()} ("CONV_2D v3"). The reader's
+     * lowered SPLIT goes back as SPLIT_V (constant size and axis tensors appended), and "intermediate_scales" /
+     * "intermediate_zero_points" as appended scalar intermediate tensors.
      */
     public static byte[] fromGraph(Graph g) {
         TfliteWriter w = new TfliteWriter();
@@ -160,10 +174,34 @@ public final class TfliteWriter {
             if (custom) {
                 Object co = n.attrs().get(Ops.ATTR_CUSTOM_OPTIONS);
                 w.addCustomOp(n.opType(), n.inputs(), n.outputs(), co instanceof byte[] b ? b : null, version);
+            } else if (n.opType().equals(dev.octet.ops.onnx.OnnxOps.SPLIT)) {
+                // the reader's lowering of SPLIT / SPLIT_V (one input, axis and sizes as attributes) goes back as SPLIT_V
+                int[] sizes = n.attrs().getInts(dev.octet.ops.onnx.OnnxOps.ATTR_SPLIT, null);
+                if (sizes == null) throw new IllegalArgumentException(n.describe() + " has no split sizes");
+                ByteBuffer sb = ByteBuffer.allocate(4 * sizes.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (int v : sizes) sb.putInt(v);
+                int sizeT = w.addTensor(n.name() + "/size_splits", DataType.INT32, new int[] {sizes.length}, null, sb.array());
+                ByteBuffer ab = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(n.attrs().getInt(Ops.ATTR_AXIS, 0));
+                int axisT = w.addTensor(n.name() + "/axis", DataType.INT32, new int[] {}, null, ab.array());
+                Map<String, Object> opts = new LinkedHashMap<>();
+                opts.put("num_splits", sizes.length);
+                opts.put("version", version);
+                w.addOp("SPLIT_V", new int[] {n.input(0), sizeT, axisT}, n.outputs(), opts);
             } else {
                 Map<String, Object> opts = new LinkedHashMap<>(n.attrs().asMap());
                 opts.put("version", version);
-                w.addOp(n.opType(), n.inputs(), n.outputs(), opts);
+                float[] iScales = (float[]) opts.remove("intermediate_scales");
+                int[] iZps = (int[]) opts.remove("intermediate_zero_points");
+                int op = w.addOp(n.opType(), n.inputs(), n.outputs(), opts);
+                if (iScales != null && iZps != null && iScales.length == iZps.length) {
+                    // the reader keeps only the intermediates' quantization: write one scalar tensor per intermediate
+                    int[] ids = new int[iScales.length];
+                    for (int k = 0; k < ids.length; k++) {
+                        QuantParams q = iScales[k] > 0 ? QuantParams.perTensor(iScales[k], iZps[k]) : null;
+                        ids[k] = w.addTensor(n.name() + "/intermediate_" + k, DataType.INT16, new int[] {}, q, null);
+                    }
+                    w.intermediates(op, ids);
+                }
             }
         }
         w.inputs(g.inputs()).outputs(g.outputs());

@@ -25,6 +25,12 @@
  *   <li>CONCATENATION's "axis" is normalized to be non-negative (against the output rank). Other axes
  *       (GATHER, PACK, SQUEEZE's squeeze_dims, ...) are passed through as written, possibly negative.
  *   <li>ADD/SUB's pot_scale_int16 is dropped.
+ *   <li>SPLIT (inputs axis, input) and SPLIT_V (inputs input, size_splits, axis) become the IR's SPLIT with the one
+ *       data input and the attributes "axis" (non-negative) and "split" (sizes, SPLIT_V's -1 resolved); axis and
+ *       sizes must be constants. Node.origin keeps the TFLite name.
+ *   <li>Operator.intermediates (the integer LSTM's) become "intermediate_scales" (float[]) and
+ *       "intermediate_zero_points" (int[]) from those tensors' quantization.
+ *   <li>WHILE, IF and CALL_ONCE (control flow over other subgraphs) fail at read time with UnsupportedOpException.
  *   <li>Custom operators: "custom_options" (byte[], the raw bytes) plus, when the options are a FlexBuffer
  *       map, each entry as Integer (Long if it does not fit), Float, Boolean, String, int[] or float[].
  *   <li>Tensors whose file shape is [] (e.g. the four outputs of TFLite_Detection_PostProcess) are rank 0

@@ -336,4 +336,28 @@ class TfliteWriterTest {
         Graph g = Octet.readGraph(ByteBuffer.wrap(TfliteHostileTest.smallModel()), ModelOptions.DEFAULT);
         assertEquals(3, g.nodes().size());
     }
+
+    /** markVariable and intermediates reach the file: the reader sees is_variable and the intermediates' quantization. */
+    @Test
+    void variablesAndIntermediatesRoundTrip() {
+        TfliteWriter w = new TfliteWriter();
+        int a = w.addTensor("a", DataType.FLOAT32, new int[] {1, 2}, null, null);
+        int state = w.addTensor("state", DataType.INT8, new int[] {1, 2}, QuantParams.perTensor(0.5f, 3), null);
+        int i0 = w.addTensor("i0", DataType.INT16, new int[] {}, QuantParams.perTensor(0.25f, 0), null);
+        int i1 = w.addTensor("i1", DataType.INT8, new int[] {}, QuantParams.perTensor(0.125f, -2), null);
+        int o = w.addTensor("o", DataType.FLOAT32, new int[] {1, 2}, null, null);
+        w.markVariable(state);
+        int op = w.addOp("ADD", new int[] {a, a}, new int[] {o}, Map.of());
+        w.intermediates(op, i0, i1);
+        w.inputs(a).outputs(o);
+        Graph g = TfliteReader.read(ByteBuffer.wrap(w.build()), Limits.DEFAULT);
+        assertTrue(g.tensor(state).isVariable());
+        assertFalse(g.tensor(a).isVariable());
+        assertArrayEquals(new float[] {0.25f, 0.125f}, g.nodes().get(0).attrs().getFloats("intermediate_scales", null));
+        assertArrayEquals(new int[] {0, -2}, g.nodes().get(0).attrs().getInts("intermediate_zero_points", null));
+        // and the rewrite keeps both
+        Graph g2 = TfliteReader.read(ByteBuffer.wrap(TfliteWriter.withAllTensorsAsOutputs(ByteBuffer.wrap(w.build()))), Limits.DEFAULT);
+        assertTrue(g2.tensor(state).isVariable());
+        assertArrayEquals(new float[] {0.25f, 0.125f}, g2.nodes().get(0).attrs().getFloats("intermediate_scales", null));
+    }
 }
