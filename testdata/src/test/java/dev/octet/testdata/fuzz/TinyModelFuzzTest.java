@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Load and run of a small, well-formed TFLite model whose contents come from the fuzzer: one operator
  * (conv, depthwise, fully connected, elementwise, pooling, mean, reshape, concat, pad, softmax,
- * activations, (de)quantize), with fuzzed element types, shapes (including 0 and 1 dimensions), quantization
+ * activations, (de)quantize, transpose, slice, gather, strided slice, batch matmul; float inputs with int8
+ * weights give the dynamic-range kernels), with fuzzed element types, shapes (including 0 and 1 dimensions), quantization
  * scales and zero points (including 0, negative, NaN and huge scales), options, and constant bytes
  * (weights, biases, shapes, paddings, axes). The file is always structurally valid, so the fuzzer spends its
  * time in shape inference, kernel validation and the kernels. Besides "only OctetException escapes", the
@@ -26,7 +27,7 @@ import java.util.Map;
 class TinyModelFuzzTest {
     static final String[] OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL", "AVERAGE_POOL_2D", "MAX_POOL_2D",
             "MEAN", "RESHAPE", "SQUEEZE", "CONCATENATION", "PAD", "PADV2", "SOFTMAX", "LOGISTIC", "TANH", "HARD_SWISH", "RELU", "RELU6",
-            "QUANTIZE", "DEQUANTIZE"};
+            "QUANTIZE", "DEQUANTIZE", "DIV", "LEAKY_RELU", "TRANSPOSE", "SLICE", "GATHER", "STRIDED_SLICE", "BATCH_MATMUL"};
     static final DataType[] ACT_TYPES = {DataType.UINT8, DataType.INT8, DataType.FLOAT32, DataType.INT16, DataType.INT32};
     static final DataType[] CONST_TYPES = {DataType.INT8, DataType.UINT8, DataType.INT32, DataType.FLOAT32, DataType.INT64, DataType.INT16};
     static final String[] ACT = {"NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"};
@@ -104,12 +105,13 @@ class TinyModelFuzzTest {
         Map<String, Object> opts = new HashMap<>();
         int nConst = switch (op) {
             case "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED" -> 2;
-            case "MEAN", "RESHAPE", "PAD" -> 1;
-            case "PADV2" -> 2;
+            case "MEAN", "RESHAPE", "PAD", "TRANSPOSE", "GATHER", "BATCH_MATMUL" -> 1;
+            case "PADV2", "SLICE" -> 2;
+            case "STRIDED_SLICE" -> 3;
             default -> 0;
         };
         boolean twoActs = switch (op) {
-            case "ADD", "SUB", "MUL", "CONCATENATION" -> true;
+            case "ADD", "SUB", "MUL", "DIV", "CONCATENATION" -> true;
             default -> false;
         };
         int[] acts = twoActs ? new int[] {x, w.addTensor("y", t, shape(d, 5, 9), quant(d, t, 0), null)} : new int[] {x};
@@ -135,8 +137,26 @@ class TinyModelFuzzTest {
             case "FULLY_CONNECTED" -> {
                 opts.put("fused_activation_function", d.pickValue(ACT));
                 opts.put("keep_num_dims", d.consumeBoolean());
+                opts.put("asymmetric_quantize_inputs", d.consumeBoolean());
             }
-            case "ADD", "SUB", "MUL" -> opts.put("fused_activation_function", d.pickValue(ACT));
+            case "BATCH_MATMUL" -> {
+                opts.put("adj_x", d.consumeBoolean());
+                opts.put("adj_y", d.consumeBoolean());
+                opts.put("asymmetric_quantize_inputs", d.consumeBoolean());
+            }
+            case "GATHER" -> {
+                opts.put("axis", d.consumeInt(-6, 6));
+                opts.put("batch_dims", d.consumeInt(-2, 2));
+            }
+            case "STRIDED_SLICE" -> {
+                opts.put("begin_mask", d.consumeInt(0, 63));
+                opts.put("end_mask", d.consumeInt(0, 63));
+                opts.put("ellipsis_mask", d.consumeInt(0, 7) == 0 ? d.consumeInt(0, 63) : 0);
+                opts.put("new_axis_mask", d.consumeInt(0, 7) == 0 ? d.consumeInt(0, 63) : 0);
+                opts.put("shrink_axis_mask", d.consumeInt(0, 63));
+            }
+            case "LEAKY_RELU" -> opts.put("alpha", d.consumeBoolean() ? 0.2f : d.consumeFloat());
+            case "ADD", "SUB", "MUL", "DIV" -> opts.put("fused_activation_function", d.pickValue(ACT));
             case "AVERAGE_POOL_2D", "MAX_POOL_2D" -> {
                 opts.put("padding", d.consumeBoolean() ? "SAME" : "VALID");
                 opts.put("stride_w", d.consumeInt(-1, 4));
