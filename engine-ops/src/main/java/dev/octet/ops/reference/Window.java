@@ -12,6 +12,13 @@ import dev.octet.core.Ops;
 public record Window(int inH, int inW, int kH, int kW, int strideH, int strideW, int dilationH, int dilationW,
                      int outH, int outW, int padTop, int padLeft) {
 
+    /**
+     * The largest dilated window extent and padding accepted (2^24 pixels): far beyond any real model, and small
+     * enough that every input coordinate a kernel computes (output position x stride + tap x dilation - padding)
+     * fits in an int.
+     */
+    public static final int MAX_EXTENT = 1 << 24;
+
     /** Reads padding, strides and dilations from a node's attributes; kH/kW come from the filter or attrs. */
     public static Window of(Node node, int inH, int inW, int kH, int kW) {
         Attributes a = node.attrs();
@@ -21,8 +28,18 @@ public record Window(int inH, int inW, int kH, int kW, int strideH, int strideW,
             throw new ModelFormatException(node.describe() + ": strides, dilations and window sizes must be >= 1 (stride " + sh + "x" + sw
                     + ", dilation " + dh + "x" + dw + ", window " + kH + "x" + kW + ")");
         }
-        int effH = (kH - 1) * dh + 1, effW = (kW - 1) * dw + 1;
+        long effHL = (long) (kH - 1) * dh + 1, effWL = (long) (kW - 1) * dw + 1;
+        if (effHL > MAX_EXTENT || effWL > MAX_EXTENT) {
+            throw new ModelFormatException(node.describe() + ": a " + kH + "x" + kW + " window with dilation " + dh + "x" + dw + " spans " + effHL + "x"
+                    + effWL + " pixels, over the supported " + MAX_EXTENT);
+        }
+        int effH = (int) effHL, effW = (int) effWL;
         int[] pads = a.getInts(Ops.ATTR_PADS, null);
+        if (pads != null) {
+            for (int p : pads) {
+                if (Math.abs((long) p) > MAX_EXTENT) throw new ModelFormatException(node.describe() + ": padding " + p + " is over the supported " + MAX_EXTENT);
+            }
+        }
         int outH, outW, padT, padL;
         if (pads != null) {
             if (pads.length != 4) throw new ModelFormatException(node.describe() + ": pads must have 4 values (top, left, bottom, right)");
