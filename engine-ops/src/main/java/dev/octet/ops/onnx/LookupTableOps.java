@@ -53,4 +53,39 @@ public final class LookupTableOps {
             });
         };
     }
+
+    /** Validates a LOOKUP_TABLE2 node and returns the packed 65536-byte table. */
+    public static byte[] table2(PrepareContext ctx) {
+        if (ctx.inputCount() != 3 || !ctx.hasInput(0) || !ctx.hasInput(1) || !ctx.hasInput(2)) throw ctx.invalid("needs three inputs: a, b and a 65536-entry table");
+        TensorInfo a = ctx.input(0), b = ctx.input(1), t = ctx.input(2);
+        if (!a.type().isQuantized8() || !b.type().isQuantized8()) throw ctx.unsupported("inputs must be int8 or uint8, are " + a.type().lowerName() + " and " + b.type().lowerName());
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) throw ctx.invalid("inputs must have one shape, have " + a + " and " + b);
+        if (!ctx.isConstant(2)) throw ctx.unsupported("the table must be a constant");
+        if (!t.type().isQuantized8() || t.size() != 65536) throw ctx.invalid("the table must hold 65536 int8/uint8 entries, is " + t);
+        DataType ot = ctx.output(0).type();
+        if (ot != t.type()) throw ctx.invalid("output type " + ot.lowerName() + " differs from the table's " + t.type().lowerName());
+        byte[] table = ctx.constBytes(2);
+        ctx.markPacked(2);
+        ctx.setOutputShape(0, a.shape());
+        return table;
+    }
+
+    static Kernel create2(PrepareContext ctx) {
+        byte[] table = table2(ctx);
+        int ia = ctx.inputId(0), ib = ctx.inputId(1), o = ctx.outputId(0), n = ctx.input(0).size();
+        int parts = Math.max(1, n / MIN_PART);
+        return ec -> {
+            byte[] ab = ec.bytes(ia), bb = ec.bytes(ib), yb = ec.bytes(o);
+            int ao = ec.offset(ia), bo = ec.offset(ib), yo = ec.offset(o);
+            int p = Math.min(parts, ec.threads());
+            if (p <= 1) {
+                for (int k = 0; k < n; k++) yb[yo + k] = table[(ab[ao + k] & 0xFF) << 8 | bb[bo + k] & 0xFF];
+                return;
+            }
+            ec.parallelFor(p, part -> {
+                int s = (int) ((long) n * part / p), e = (int) ((long) n * (part + 1) / p);
+                for (int k = s; k < e; k++) yb[yo + k] = table[(ab[ao + k] & 0xFF) << 8 | bb[bo + k] & 0xFF];
+            });
+        };
+    }
 }
