@@ -25,6 +25,7 @@ public final class SimdOps {
         SimdConvOps.register(table);        // CONV_2D, FULLY_CONNECTED, ONNX_QLINEAR_CONV (GEMM-based)
         SimdDepthwiseOps.register(table);   // DEPTHWISE_CONV_2D
         SimdElementwiseOps.register(table); // ADD, MUL, pools, LUT activations, ...
+        SimdQdqMatmulOps.register(table);   // ONNX_QDQ_MATMUL
     }
 
     /** Wraps the reference factory of {@code op} so that {@code simd} is tried first in SIMD mode. */
