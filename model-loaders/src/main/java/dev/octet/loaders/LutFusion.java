@@ -39,7 +39,8 @@ import java.util.TreeMap;
  * QuantizeLinear (four passes over memory, two of them in float, become one byte lookup).
  *
  * <p>y keeps its tensor (id and name); the chain's intermediates disappear unless something outside the chain reads
- * them (then they are still computed for that reader). Chains of a single node are left alone. Disabled with
+ * them (then they are still computed for that reader). Chains of a single node are left alone, except
+ * ONNX_QLINEAR_LOOKUP (already a table; LOOKUP_TABLE has a SIMD kernel). Disabled with
  * {@code -Doctet.lutFusion=false}. The graph metadata key {@link #METADATA} counts what was fused.
  */
 public final class LutFusion {
@@ -258,7 +259,8 @@ public final class LutFusion {
             int[] s = y >= 0 ? src[y] : null;
             List<Node> chain = s == null || !ts.get(y).type().isQuantized8() ? List.of() : chain(g, producer, s, y);
             byte[] table = null;
-            if (chain.size() >= 2 && positionFree(chain, ts.get(y).size())) {
+            boolean worth = chain.size() >= 2 || chain.size() == 1 && chain.get(0).opType().equals(QdqFusedOps.ONNX_QLINEAR_LOOKUP); // a table already: the SIMD lookup is faster
+            if (worth && positionFree(chain, ts.get(y).size())) {
                 try {
                     table = tabulate(g, chain, s, y);
                 } catch (OctetException ex) {

@@ -26,6 +26,7 @@ public final class SimdOps {
         SimdDepthwiseOps.register(table);   // DEPTHWISE_CONV_2D
         SimdElementwiseOps.register(table); // ADD, MUL, pools, LUT activations, ...
         SimdQdqMatmulOps.register(table);   // ONNX_QDQ_MATMUL
+        SimdLookupOps.register(table);      // LOOKUP_TABLE
     }
 
     /** Wraps the reference factory of {@code op} so that {@code simd} is tried first in SIMD mode. */
