@@ -27,6 +27,7 @@ public final class SimdOps {
         SimdElementwiseOps.register(table); // ADD, MUL, pools, LUT activations, ...
         SimdQdqMatmulOps.register(table);   // ONNX_QDQ_MATMUL
         SimdLookupOps.register(table);      // LOOKUP_TABLE
+        SimdQuantizeOps.register(table);    // ONNX_QUANTIZE_LINEAR (per tensor)
     }
 
     /** Wraps the reference factory of {@code op} so that {@code simd} is tried first in SIMD mode. */
