@@ -39,8 +39,9 @@ import java.util.TreeMap;
  * QuantizeLinear (four passes over memory, two of them in float, become one byte lookup).
  *
  * <p>y keeps its tensor (id and name); the chain's intermediates disappear unless something outside the chain reads
- * them (then they are still computed for that reader). Chains of a single node are left alone, except
- * ONNX_QLINEAR_LOOKUP (already a table; LOOKUP_TABLE has a SIMD kernel). Disabled with
+ * them (then they are still computed for that reader). A single node is replaced too when it has one source (e.g.
+ * ONNX_QLINEAR_LOOKUP, or QLinearMul of x by x or by a constant: LOOKUP_TABLE has a SIMD kernel), not when it has two
+ * (a lone QLinearAdd stays). Disabled with
  * {@code -Doctet.lutFusion=false}. The graph metadata key {@link #METADATA} counts what was fused.
  */
 public final class LutFusion {
@@ -259,7 +260,9 @@ public final class LutFusion {
             int[] s = y >= 0 ? src[y] : null;
             List<Node> chain = s == null || !ts.get(y).type().isQuantized8() ? List.of() : chain(g, producer, s, y);
             byte[] table = null;
-            boolean worth = chain.size() >= 2 || chain.size() == 1 && chain.get(0).opType().equals(QdqFusedOps.ONNX_QLINEAR_LOOKUP); // a table already: the SIMD lookup is faster
+            // one 8-bit node of one source (QLinearSigmoid's table, QLinearMul of x by itself or a constant...): the SIMD
+            // lookup is faster than its own kernel
+            boolean worth = chain.size() >= 2 || chain.size() == 1 && s.length == 1 && !chain.get(0).opType().equals(OnnxOps.LOOKUP_TABLE);
             if (worth && positionFree(chain, ts.get(y).size())) {
                 try {
                     table = tabulate(g, chain, s, y);
