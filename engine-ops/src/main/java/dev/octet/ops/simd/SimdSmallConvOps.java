@@ -1,0 +1,157 @@
+package dev.octet.ops.simd;
+
+import dev.octet.core.Attributes;
+import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
+import dev.octet.core.Kernel;
+import dev.octet.core.KernelFactory;
+import dev.octet.core.PrepareContext;
+import dev.octet.ops.onnx.OnnxOps;
+import dev.octet.ops.reference.Window;
+import java.util.Map;
+
+/**
+ * ONNX_QLINEAR_CONV for narrow layers: at most two vectors of output channels (32 at 512 bits, 16 at 256, 8 at 128),
+ * no groups. The GEMM ({@link GemmKernel}) packs the filter in panels of four vectors of channels, so a 16-channel
+ * layer (YOLO's stem, the narrow bottlenecks) leaves three quarters of its lanes idle; here a tile is 4 output pixels x
+ * the layer's one or two channel vectors ({@code SmallConvKernel*}). Per tile the 4 pixels' windows are gathered as
+ * int32 (input minus its zero point; padding is the zero point, so 0), multiplied with the filter packed at load
+ * ([k][nv * lanes], minus its zero points, zero-padded), and requantized as ONNX Runtime does (see QLinearConv):
+ * bit-exact with the reference. Pixels are split into contiguous tile ranges over the intra-op threads, each with its
+ * own scratch slice. Wider layers and grouped convolutions go on to the GEMM (or the reference).
+ */
+final class SimdSmallConvOps {
+    private SimdSmallConvOps() {}
+
+    static final int ROWS = 4;
+    /** Tiles per parallel part at least. */
+    static final int MIN_TILES = 256;
+
+    static void register(Map<String, KernelFactory> table) {
+        KernelFactory next = table.get(OnnxOps.ONNX_QLINEAR_CONV); // the GEMM overlay over the reference
+        SimdOps.overlay(table, OnnxOps.ONNX_QLINEAR_CONV, ctx -> {
+            next.create(ReferenceView.of(ctx)); // validation and output shape (reference)
+            return create(ctx, SimdConvOps.chooseBits());
+        });
+    }
+
+    static Kernel create(PrepareContext ctx, int bits) {
+        if (bits == 0) return null;
+        int lanes = bits / 32;
+        int[] in = ctx.input(0).shape(), fs = ctx.input(1).shape();
+        int n = in[0], h = in[1], w = in[2], ci = in[3];
+        int co = fs[0], kh = fs[1], kw = fs[2];
+        if (fs[3] != ci || co > 2 * lanes || !ctx.isConstant(1) || ctx.hasInput(2) && !ctx.isConstant(2)) return null;
+        int nv = co <= lanes ? 1 : 2, width = nv * lanes;
+        Attributes a = ctx.node().attrs();
+        int xzp = a.getInt(OnnxOps.ATTR_X_ZERO_POINT, 0), yzp = a.getInt(OnnxOps.ATTR_Y_ZERO_POINT, 0);
+        int[] wzp = a.getInts(OnnxOps.ATTR_W_ZERO_POINTS, null);
+        float[] os = a.getFloats(OnnxOps.ATTR_OUTPUT_SCALES, null);
+        Window win = Window.of(ctx.node(), h, w, kh, kw);
+        int k = kh * kw * ci;
+        long mLong = (long) n * win.outH() * win.outW();
+        if ((long) k * width > Integer.MAX_VALUE / 2 || mLong > Integer.MAX_VALUE / 2) return null;
+        int m = (int) mLong;
+        byte[] fb = ctx.constBytes(1);
+        boolean fu8 = ctx.input(1).type() == DataType.UINT8;
+        int[] wp = new int[k * width];
+        for (int oc = 0; oc < co; oc++) for (int q = 0; q < k; q++) wp[q * width + oc] = (fu8 ? fb[oc * k + q] & 0xFF : fb[oc * k + q]) - wzp[oc];
+        int[] bias = new int[width];
+        if (ctx.hasInput(2)) System.arraycopy(ctx.constInts(2), 0, bias, 0, co);
+        float[] scale = new float[width];
+        System.arraycopy(os, 0, scale, 0, co);
+        ctx.markPacked(1);
+        if (ctx.hasInput(2)) ctx.markPacked(2);
+        boolean u8 = ctx.input(0).type() == DataType.UINT8;
+        DataType ot = ctx.output(0).type();
+        float lo = ot.minValue(), hi = ot.maxValue();
+        int tiles = (m + ROWS - 1) / ROWS;
+        int parts = Math.max(1, Math.min(ctx.options().threads(), tiles / MIN_TILES));
+        int slice = ROWS * k + ROWS * width;
+        ctx.requestScratch(DataType.Storage.INT, parts * slice);
+        int ii = ctx.inputId(0), io = ctx.outputId(0);
+        int oh = win.outH(), ow = win.outW(), sh = win.strideH(), sw = win.strideW(), dh = win.dilationH(), dw = win.dilationW();
+        int pt = win.padTop(), pl = win.padLeft();
+        long macs = mLong * co * k;
+        return new Kernel() {
+            @Override
+            public void run(ExecContext ec) {
+                int p = Math.min(parts, ec.threads());
+                if (p <= 1) range(ec, 0, tiles, 0);
+                else ec.parallelFor(p, part -> range(ec, (int) ((long) tiles * part / p), (int) ((long) tiles * (part + 1) / p), part * slice));
+            }
+
+            private void range(ExecContext ec, int t0, int t1, int so) {
+                byte[] x = ec.bytes(ii), y = ec.bytes(io);
+                int xo = ec.offset(ii), yo = ec.offset(io);
+                int[] s = ec.scratchInts();
+                int co0 = so + ROWS * k;
+                for (int t = t0; t < t1; t++) {
+                    int p0 = t * ROWS;
+                    for (int r = 0; r < ROWS; r++) {
+                        int pix = Math.min(p0 + r, m - 1); // the last tile repeats its last pixel (computed, not stored)
+                        int b = pix / (oh * ow), rem = pix - b * oh * ow, oy = rem / ow, ox = rem - oy * ow;
+                        int dst = so + r * k;
+                        for (int ky = 0; ky < kh; ky++) {
+                            int iy = oy * sh - pt + ky * dh;
+                            for (int kx = 0; kx < kw; kx++, dst += ci) {
+                                int ix = ox * sw - pl + kx * dw;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                    java.util.Arrays.fill(s, dst, dst + ci, 0);
+                                    continue;
+                                }
+                                int src = xo + ((b * h + iy) * w + ix) * ci;
+                                if (u8) for (int c = 0; c < ci; c++) s[dst + c] = (x[src + c] & 0xFF) - xzp;
+                                else for (int c = 0; c < ci; c++) s[dst + c] = x[src + c] - xzp;
+                            }
+                        }
+                    }
+                    switch (bits) {
+                        case 512 -> {
+                            if (nv == 1) SmallConvKernel512.tile1(s, so, k, wp, s, co0);
+                            else SmallConvKernel512.tile2(s, so, k, wp, s, co0);
+                            SmallConvKernel512.requant(s, co0, ROWS * width, bias4, scale4, yzp, lo, hi);
+                        }
+                        case 256 -> {
+                            if (nv == 1) SmallConvKernel256.tile1(s, so, k, wp, s, co0);
+                            else SmallConvKernel256.tile2(s, so, k, wp, s, co0);
+                            SmallConvKernel256.requant(s, co0, ROWS * width, bias4, scale4, yzp, lo, hi);
+                        }
+                        default -> {
+                            if (nv == 1) SmallConvKernel128.tile1(s, so, k, wp, s, co0);
+                            else SmallConvKernel128.tile2(s, so, k, wp, s, co0);
+                            SmallConvKernel128.requant(s, co0, ROWS * width, bias4, scale4, yzp, lo, hi);
+                        }
+                    }
+                    int rows = Math.min(ROWS, m - p0);
+                    for (int r = 0; r < rows; r++) {
+                        int yb = yo + (p0 + r) * co, cb = co0 + r * width;
+                        for (int c = 0; c < co; c++) y[yb + c] = (byte) s[cb + c];
+                    }
+                }
+            }
+
+            /** bias and scale repeated for the 4 rows of a tile (requant runs over the whole tile). */
+            private final int[] bias4 = repeat(bias);
+            private final float[] scale4 = repeat(scale);
+
+            @Override
+            public long macs() { return macs; }
+
+            @Override
+            public String variant() { return "simd" + bits + "-smallconv" + (nv == 1 ? "" : "-2v"); }
+        };
+    }
+
+    static int[] repeat(int[] v) {
+        int[] r = new int[v.length * ROWS];
+        for (int i = 0; i < ROWS; i++) System.arraycopy(v, 0, r, i * v.length, v.length);
+        return r;
+    }
+
+    static float[] repeat(float[] v) {
+        float[] r = new float[v.length * ROWS];
+        for (int i = 0; i < ROWS; i++) System.arraycopy(v, 0, r, i * v.length, v.length);
+        return r;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.octet.ops.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GENERATED from SmallConvKernel512.java by scripts/gen-simd.sh: do not edit. Micro-kernels of {@link SimdSmallConvOps} at 256 bits: a tile of 4 output pixels x one or two vectors of output
+ * channels (the whole of a narrow layer's channels), C[r][j] = sum_q A[r][q] * W[q][j] in int32 with A the 4 pixels'
+ * windows (input minus its zero point, padding 0) and W the filter packed [k][nv * L] (minus its zero points); then
+ * ONNX Runtime's requantization of each accumulator: (float) (acc + bias) * scale, rounded half to even, + zero
+ * point, saturated.
+ */
+final class SmallConvKernel256 {
+    private SmallConvKernel256() {}
+
+    static final VectorSpecies<Integer> S = IntVector.SPECIES_256;
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    static final int L = 8;
+    static final float MAGIC = 12582912f, LIMIT = 4194304f;
+
+    /** 4 rows x 1 vector: a rows at a0 + r * k, c rows at c0 + r * L. */
+    static void tile1(int[] a, int a0, int k, int[] w, int[] c, int c0) {
+        IntVector c00 = IntVector.zero(S), c10 = IntVector.zero(S), c20 = IntVector.zero(S), c30 = IntVector.zero(S);
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        for (int q = 0, wp = 0; q < k; q++, wp += L) {
+            IntVector w0 = IntVector.fromArray(S, w, wp);
+            c00 = c00.add(w0.mul(a[a0 + q]));
+            c10 = c10.add(w0.mul(a[a1 + q]));
+            c20 = c20.add(w0.mul(a[a2 + q]));
+            c30 = c30.add(w0.mul(a[a3 + q]));
+        }
+        c00.intoArray(c, c0);
+        c10.intoArray(c, c0 + L);
+        c20.intoArray(c, c0 + 2 * L);
+        c30.intoArray(c, c0 + 3 * L);
+    }
+
+    /** 4 rows x 2 vectors: c rows at c0 + r * 2L. */
+    static void tile2(int[] a, int a0, int k, int[] w, int[] c, int c0) {
+        IntVector c00 = IntVector.zero(S), c10 = IntVector.zero(S), c20 = IntVector.zero(S), c30 = IntVector.zero(S);
+        IntVector c01 = IntVector.zero(S), c11 = IntVector.zero(S), c21 = IntVector.zero(S), c31 = IntVector.zero(S);
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        for (int q = 0, wp = 0; q < k; q++, wp += 2 * L) {
+            IntVector w0 = IntVector.fromArray(S, w, wp), w1 = IntVector.fromArray(S, w, wp + L);
+            int x0 = a[a0 + q], x1 = a[a1 + q], x2 = a[a2 + q], x3 = a[a3 + q];
+            c00 = c00.add(w0.mul(x0));
+            c01 = c01.add(w1.mul(x0));
+            c10 = c10.add(w0.mul(x1));
+            c11 = c11.add(w1.mul(x1));
+            c20 = c20.add(w0.mul(x2));
+            c21 = c21.add(w1.mul(x2));
+            c30 = c30.add(w0.mul(x3));
+            c31 = c31.add(w1.mul(x3));
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + 2 * L);
+        c11.intoArray(c, c0 + 3 * L);
+        c20.intoArray(c, c0 + 4 * L);
+        c21.intoArray(c, c0 + 5 * L);
+        c30.intoArray(c, c0 + 6 * L);
+        c31.intoArray(c, c0 + 7 * L);
+    }
+
+    /** Requantizes c[c0, c0 + cnt) in place (cnt a multiple of L; bias and scale padded to cnt). */
+    static void requant(int[] c, int c0, int cnt, int[] bias, float[] scale, float zp, float lo, float hi) {
+        for (int j = 0; j < cnt; j += L) {
+            FloatVector v = IntVector.fromArray(S, c, c0 + j).add(IntVector.fromArray(S, bias, j)).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            v = v.mul(FloatVector.fromArray(F, scale, j)).max(-LIMIT).min(LIMIT).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            v.convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(c, c0 + j);
+        }
+    }
+}
