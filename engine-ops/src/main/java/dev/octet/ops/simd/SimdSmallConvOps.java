@@ -14,8 +14,9 @@ import java.util.Map;
  * ONNX_QLINEAR_CONV for narrow layers: at most two vectors of output channels (32 at 512 bits, 16 at 256, 8 at 128),
  * no groups. The GEMM ({@link GemmKernel}) packs the filter in panels of four vectors of channels, so a 16-channel
  * layer (YOLO's stem, the narrow bottlenecks) leaves three quarters of its lanes idle; here a tile is 4 output pixels x
- * the layer's one or two channel vectors ({@code SmallConvKernel*}). Per tile the 4 pixels' windows are gathered as
- * int32 (input minus its zero point; padding is the zero point, so 0), multiplied with the filter packed at load
+ * the layer's one or two channel vectors ({@code SmallConvKernel*}). The 4 pixels' windows are read straight from the
+ * input when they lie inside it (per window row, kw * ci contiguous bytes), else gathered into scratch (padding = the
+ * input zero point, which the bias correction cancels exactly), multiplied with the filter packed at load
  * ([k][nv * lanes], minus its zero points, zero-padded), and requantized as ONNX Runtime does (see QLinearConv):
  * bit-exact with the reference. Pixels are split into contiguous tile ranges over the intra-op threads, each with its
  * own scratch slice. Wider layers and grouped convolutions go on to the GEMM (or the reference).
@@ -36,7 +37,7 @@ final class SimdSmallConvOps {
     }
 
     static Kernel create(PrepareContext ctx, int bits) {
-        if (bits == 0) return null;
+        if (bits == 0 || "false".equals(System.getProperty("octet.simd.smallConv"))) return null; // off: for comparison
         int lanes = bits / 32;
         int[] in = ctx.input(0).shape(), fs = ctx.input(1).shape();
         int n = in[0], h = in[1], w = in[2], ci = in[3];
@@ -58,74 +59,112 @@ final class SimdSmallConvOps {
         for (int oc = 0; oc < co; oc++) for (int q = 0; q < k; q++) wp[q * width + oc] = (fu8 ? fb[oc * k + q] & 0xFF : fb[oc * k + q]) - wzp[oc];
         int[] bias = new int[width];
         if (ctx.hasInput(2)) System.arraycopy(ctx.constInts(2), 0, bias, 0, co);
+        // the input zero point folded into the bias: sum((x - xzp) * w) = sum(x * w) - xzp * sum(w), modulo 2^32 as
+        // Java int arithmetic (and the reference's) is; padding then reads xzp itself and adds exactly nothing
+        for (int c = 0; c < co; c++) {
+            int sum = 0;
+            for (int q = 0; q < k; q++) sum += wp[q * width + c];
+            bias[c] -= xzp * sum;
+        }
         float[] scale = new float[width];
         System.arraycopy(os, 0, scale, 0, co);
         ctx.markPacked(1);
         if (ctx.hasInput(2)) ctx.markPacked(2);
-        boolean u8 = ctx.input(0).type() == DataType.UINT8;
+        int mask = ctx.input(0).type() == DataType.UINT8 ? 0xFF : -1;
+        byte padByte = (byte) xzp;
         DataType ot = ctx.output(0).type();
         float lo = ot.minValue(), hi = ot.maxValue();
         int tiles = (m + ROWS - 1) / ROWS;
         int parts = Math.max(1, Math.min(ctx.options().threads(), tiles / MIN_TILES));
-        int slice = ROWS * k + ROWS * width;
-        ctx.requestScratch(DataType.Storage.INT, parts * slice);
+        int cSlice = ROWS * width, aSlice = ROWS * k;
+        ctx.requestScratch(DataType.Storage.INT, parts * cSlice);
+        ctx.requestScratch(DataType.Storage.BYTE, parts * aSlice);
         int ii = ctx.inputId(0), io = ctx.outputId(0);
         int oh = win.outH(), ow = win.outW(), sh = win.strideH(), sw = win.strideW(), dh = win.dilationH(), dw = win.dilationW();
         int pt = win.padTop(), pl = win.padLeft();
+        int rowLen = kw * ci;
+        int[] directOff = new int[kh], gatherOff = new int[kh];
+        for (int ky = 0; ky < kh; ky++) {
+            directOff[ky] = ky * dh * w * ci;
+            gatherOff[ky] = ky * rowLen;
+        }
         long macs = mLong * co * k;
         return new Kernel() {
             @Override
             public void run(ExecContext ec) {
                 int p = Math.min(parts, ec.threads());
                 if (p <= 1) range(ec, 0, tiles, 0);
-                else ec.parallelFor(p, part -> range(ec, (int) ((long) tiles * part / p), (int) ((long) tiles * (part + 1) / p), part * slice));
+                else ec.parallelFor(p, part -> range(ec, (int) ((long) tiles * part / p), (int) ((long) tiles * (part + 1) / p), part));
             }
 
-            private void range(ExecContext ec, int t0, int t1, int so) {
-                byte[] x = ec.bytes(ii), y = ec.bytes(io);
+            /** Input offset of pixel pix's window origin when the whole window is inside (and dw == 1), else -1. */
+            private int interior(int xo, int pix) {
+                int b = pix / (oh * ow), rem = pix - b * oh * ow, oy = rem / ow, ox = rem - oy * ow;
+                int iy = oy * sh - pt, ix = ox * sw - pl;
+                if (dw != 1 || iy < 0 || ix < 0 || iy + (kh - 1) * dh >= h || ix + kw > w) return -1;
+                return xo + ((b * h + iy) * w + ix) * ci;
+            }
+
+            /** Gathers pixel pix's window (raw bytes, padding xzp) into a[dst, dst + k). */
+            private void gather(byte[] x, int xo, int pix, byte[] a, int dst) {
+                int b = pix / (oh * ow), rem = pix - b * oh * ow, oy = rem / ow, ox = rem - oy * ow;
+                for (int ky = 0; ky < kh; ky++) {
+                    int iy = oy * sh - pt + ky * dh;
+                    for (int kx = 0; kx < kw; kx++, dst += ci) {
+                        int ix = ox * sw - pl + kx * dw;
+                        if (iy < 0 || iy >= h || ix < 0 || ix >= w) java.util.Arrays.fill(a, dst, dst + ci, padByte);
+                        else System.arraycopy(x, xo + ((b * h + iy) * w + ix) * ci, a, dst, ci);
+                    }
+                }
+            }
+
+            private void range(ExecContext ec, int t0, int t1, int part) {
+                byte[] x = ec.bytes(ii), y = ec.bytes(io), a = ec.scratchBytes();
                 int xo = ec.offset(ii), yo = ec.offset(io);
                 int[] s = ec.scratchInts();
-                int co0 = so + ROWS * k;
+                int c0 = part * cSlice, a0 = part * aSlice;
                 for (int t = t0; t < t1; t++) {
                     int p0 = t * ROWS;
-                    for (int r = 0; r < ROWS; r++) {
-                        int pix = Math.min(p0 + r, m - 1); // the last tile repeats its last pixel (computed, not stored)
-                        int b = pix / (oh * ow), rem = pix - b * oh * ow, oy = rem / ow, ox = rem - oy * ow;
-                        int dst = so + r * k;
-                        for (int ky = 0; ky < kh; ky++) {
-                            int iy = oy * sh - pt + ky * dh;
-                            for (int kx = 0; kx < kw; kx++, dst += ci) {
-                                int ix = ox * sw - pl + kx * dw;
-                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                                    java.util.Arrays.fill(s, dst, dst + ci, 0);
-                                    continue;
-                                }
-                                int src = xo + ((b * h + iy) * w + ix) * ci;
-                                if (u8) for (int c = 0; c < ci; c++) s[dst + c] = (x[src + c] & 0xFF) - xzp;
-                                else for (int c = 0; c < ci; c++) s[dst + c] = x[src + c] - xzp;
-                            }
-                        }
+                    // the last tile repeats its last pixel (computed, not stored)
+                    int q0 = p0, q1 = Math.min(p0 + 1, m - 1), q2 = Math.min(p0 + 2, m - 1), q3 = Math.min(p0 + 3, m - 1);
+                    int d0 = interior(xo, q0), d1 = interior(xo, q1), d2 = interior(xo, q2), d3 = interior(xo, q3);
+                    byte[] src;
+                    int[] off;
+                    if ((d0 | d1 | d2 | d3) >= 0) {
+                        src = x;
+                        off = directOff;
+                    } else {
+                        gather(x, xo, q0, a, a0);
+                        gather(x, xo, q1, a, a0 + k);
+                        gather(x, xo, q2, a, a0 + 2 * k);
+                        gather(x, xo, q3, a, a0 + 3 * k);
+                        d0 = a0;
+                        d1 = a0 + k;
+                        d2 = a0 + 2 * k;
+                        d3 = a0 + 3 * k;
+                        src = a;
+                        off = gatherOff;
                     }
                     switch (bits) {
                         case 512 -> {
-                            if (nv == 1) SmallConvKernel512.tile1(s, so, k, wp, s, co0);
-                            else SmallConvKernel512.tile2(s, so, k, wp, s, co0);
-                            SmallConvKernel512.requant(s, co0, ROWS * width, bias4, scale4, yzp, lo, hi);
+                            if (nv == 1) SmallConvKernel512.tile1(src, d0, d1, d2, d3, off, kh, rowLen, mask, wp, s, c0);
+                            else SmallConvKernel512.tile2(src, d0, d1, d2, d3, off, kh, rowLen, mask, wp, s, c0);
+                            SmallConvKernel512.requant(s, c0, cSlice, bias4, scale4, yzp, lo, hi);
                         }
                         case 256 -> {
-                            if (nv == 1) SmallConvKernel256.tile1(s, so, k, wp, s, co0);
-                            else SmallConvKernel256.tile2(s, so, k, wp, s, co0);
-                            SmallConvKernel256.requant(s, co0, ROWS * width, bias4, scale4, yzp, lo, hi);
+                            if (nv == 1) SmallConvKernel256.tile1(src, d0, d1, d2, d3, off, kh, rowLen, mask, wp, s, c0);
+                            else SmallConvKernel256.tile2(src, d0, d1, d2, d3, off, kh, rowLen, mask, wp, s, c0);
+                            SmallConvKernel256.requant(s, c0, cSlice, bias4, scale4, yzp, lo, hi);
                         }
                         default -> {
-                            if (nv == 1) SmallConvKernel128.tile1(s, so, k, wp, s, co0);
-                            else SmallConvKernel128.tile2(s, so, k, wp, s, co0);
-                            SmallConvKernel128.requant(s, co0, ROWS * width, bias4, scale4, yzp, lo, hi);
+                            if (nv == 1) SmallConvKernel128.tile1(src, d0, d1, d2, d3, off, kh, rowLen, mask, wp, s, c0);
+                            else SmallConvKernel128.tile2(src, d0, d1, d2, d3, off, kh, rowLen, mask, wp, s, c0);
+                            SmallConvKernel128.requant(s, c0, cSlice, bias4, scale4, yzp, lo, hi);
                         }
                     }
                     int rows = Math.min(ROWS, m - p0);
                     for (int r = 0; r < rows; r++) {
-                        int yb = yo + (p0 + r) * co, cb = co0 + r * width;
+                        int yb = yo + (p0 + r) * co, cb = c0 + r * width;
                         for (int c = 0; c < co; c++) y[yb + c] = (byte) s[cb + c];
                     }
                 }

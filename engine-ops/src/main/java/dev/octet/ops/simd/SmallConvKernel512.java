@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Micro-kernels of {@link SimdSmallConvOps} at 512 bits: a tile of 4 output pixels x one or two vectors of output
  * channels (the whole of a narrow layer's channels), C[r][j] = sum_q A[r][q] * W[q][j] in int32 with A the 4 pixels'
- * windows (input minus its zero point, padding 0) and W the filter packed [k][nv * L] (minus its zero points); then
- * ONNX Runtime's requantization of each accumulator: (float) (acc + bias) * scale, rounded half to even, + zero
- * point, saturated.
+ * windows (raw input bytes; the input zero point is folded into the bias) and W the filter packed [k][nv * L] (minus
+ * its zero points); then ONNX Runtime's requantization of each accumulator: (float) (acc + bias) * scale, rounded
+ * half to even, + zero point, saturated.
  */
 final class SmallConvKernel512 {
     private SmallConvKernel512() {}
@@ -20,16 +20,23 @@ final class SmallConvKernel512 {
     static final int L = 16;
     static final float MAGIC = 12582912f, LIMIT = 4194304f;
 
-    /** 4 rows x 1 vector: a rows at a0 + r * k, c rows at c0 + r * L. */
-    static void tile1(int[] a, int a0, int k, int[] w, int[] c, int c0) {
+    /**
+     * 4 rows x 1 vector. Row r's window is read from x at base b_r + rowOff[ky] + j for j in [0, rowLen) (the input
+     * itself for interior pixels, or a gathered copy), as (byte &amp; mask): mask 0xFF for uint8, -1 for int8. w is
+     * packed [kh * rowLen][L]; c rows at c0 + r * L.
+     */
+    static void tile1(byte[] x, int b0, int b1, int b2, int b3, int[] rowOff, int kh, int rowLen, int mask, int[] w, int[] c, int c0) {
         IntVector c00 = IntVector.zero(S), c10 = IntVector.zero(S), c20 = IntVector.zero(S), c30 = IntVector.zero(S);
-        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        for (int q = 0, wp = 0; q < k; q++, wp += L) {
-            IntVector w0 = IntVector.fromArray(S, w, wp);
-            c00 = c00.add(w0.mul(a[a0 + q]));
-            c10 = c10.add(w0.mul(a[a1 + q]));
-            c20 = c20.add(w0.mul(a[a2 + q]));
-            c30 = c30.add(w0.mul(a[a3 + q]));
+        int wp = 0;
+        for (int ky = 0; ky < kh; ky++) {
+            int o = rowOff[ky];
+            for (int j = o, e = o + rowLen; j < e; j++, wp += L) {
+                IntVector w0 = IntVector.fromArray(S, w, wp);
+                c00 = c00.add(w0.mul(x[b0 + j] & mask));
+                c10 = c10.add(w0.mul(x[b1 + j] & mask));
+                c20 = c20.add(w0.mul(x[b2 + j] & mask));
+                c30 = c30.add(w0.mul(x[b3 + j] & mask));
+            }
         }
         c00.intoArray(c, c0);
         c10.intoArray(c, c0 + L);
@@ -37,22 +44,25 @@ final class SmallConvKernel512 {
         c30.intoArray(c, c0 + 3 * L);
     }
 
-    /** 4 rows x 2 vectors: c rows at c0 + r * 2L. */
-    static void tile2(int[] a, int a0, int k, int[] w, int[] c, int c0) {
+    /** 4 rows x 2 vectors (see tile1); w packed [kh * rowLen][2L]; c rows at c0 + r * 2L. */
+    static void tile2(byte[] x, int b0, int b1, int b2, int b3, int[] rowOff, int kh, int rowLen, int mask, int[] w, int[] c, int c0) {
         IntVector c00 = IntVector.zero(S), c10 = IntVector.zero(S), c20 = IntVector.zero(S), c30 = IntVector.zero(S);
         IntVector c01 = IntVector.zero(S), c11 = IntVector.zero(S), c21 = IntVector.zero(S), c31 = IntVector.zero(S);
-        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        for (int q = 0, wp = 0; q < k; q++, wp += 2 * L) {
-            IntVector w0 = IntVector.fromArray(S, w, wp), w1 = IntVector.fromArray(S, w, wp + L);
-            int x0 = a[a0 + q], x1 = a[a1 + q], x2 = a[a2 + q], x3 = a[a3 + q];
-            c00 = c00.add(w0.mul(x0));
-            c01 = c01.add(w1.mul(x0));
-            c10 = c10.add(w0.mul(x1));
-            c11 = c11.add(w1.mul(x1));
-            c20 = c20.add(w0.mul(x2));
-            c21 = c21.add(w1.mul(x2));
-            c30 = c30.add(w0.mul(x3));
-            c31 = c31.add(w1.mul(x3));
+        int wp = 0;
+        for (int ky = 0; ky < kh; ky++) {
+            int o = rowOff[ky];
+            for (int j = o, e = o + rowLen; j < e; j++, wp += 2 * L) {
+                IntVector w0 = IntVector.fromArray(S, w, wp), w1 = IntVector.fromArray(S, w, wp + L);
+                int x0 = x[b0 + j] & mask, x1 = x[b1 + j] & mask, x2 = x[b2 + j] & mask, x3 = x[b3 + j] & mask;
+                c00 = c00.add(w0.mul(x0));
+                c01 = c01.add(w1.mul(x0));
+                c10 = c10.add(w0.mul(x1));
+                c11 = c11.add(w1.mul(x1));
+                c20 = c20.add(w0.mul(x2));
+                c21 = c21.add(w1.mul(x2));
+                c30 = c30.add(w0.mul(x3));
+                c31 = c31.add(w1.mul(x3));
+            }
         }
         c00.intoArray(c, c0);
         c01.intoArray(c, c0 + L);
