@@ -97,17 +97,15 @@ final class SimdSmallConvOps {
                 else ec.parallelFor(p, part -> range(ec, (int) ((long) tiles * part / p), (int) ((long) tiles * (part + 1) / p), part));
             }
 
-            /** Input offset of pixel pix's window origin when the whole window is inside (and dw == 1), else -1. */
-            private int interior(int xo, int pix) {
-                int b = pix / (oh * ow), rem = pix - b * oh * ow, oy = rem / ow, ox = rem - oy * ow;
+            /** Input offset of the window origin of output pixel (b, oy, ox) when it lies inside (and dw == 1), else -1. */
+            private int interior(int xo, int b, int oy, int ox) {
                 int iy = oy * sh - pt, ix = ox * sw - pl;
                 if (dw != 1 || iy < 0 || ix < 0 || iy + (kh - 1) * dh >= h || ix + kw > w) return -1;
                 return xo + ((b * h + iy) * w + ix) * ci;
             }
 
-            /** Gathers pixel pix's window (raw bytes, padding xzp) into a[dst, dst + k). */
-            private void gather(byte[] x, int xo, int pix, byte[] a, int dst) {
-                int b = pix / (oh * ow), rem = pix - b * oh * ow, oy = rem / ow, ox = rem - oy * ow;
+            /** Gathers output pixel (b, oy, ox)'s window (raw bytes, padding xzp) into a[dst, dst + k). */
+            private void gather(byte[] x, int xo, int b, int oy, int ox, byte[] a, int dst) {
                 for (int ky = 0; ky < kh; ky++) {
                     int iy = oy * sh - pt + ky * dh;
                     for (int kx = 0; kx < kw; kx++, dst += ci) {
@@ -123,21 +121,34 @@ final class SimdSmallConvOps {
                 int xo = ec.offset(ii), yo = ec.offset(io);
                 int[] s = ec.scratchInts();
                 int c0 = part * cSlice, a0 = part * aSlice;
+                // output pixel p0 = t0 * ROWS as (b, oy, ox), then advanced pixel by pixel (no division per pixel)
+                int pix0 = t0 * ROWS;
+                int cb = pix0 / (oh * ow), crem = pix0 - cb * oh * ow, cy = crem / ow, cx = crem - cy * ow;
                 for (int t = t0; t < t1; t++) {
                     int p0 = t * ROWS;
-                    // the last tile repeats its last pixel (computed, not stored)
-                    int q0 = p0, q1 = Math.min(p0 + 1, m - 1), q2 = Math.min(p0 + 2, m - 1), q3 = Math.min(p0 + 3, m - 1);
-                    int d0 = interior(xo, q0), d1 = interior(xo, q1), d2 = interior(xo, q2), d3 = interior(xo, q3);
+                    // 4 pixels from (cb, cy, cx); the last tile repeats its last pixel (computed, not stored)
+                    int b0 = cb, y0 = cy, x0 = cx;
+                    int d0 = interior(xo, cb, cy, cx);
+                    if (p0 + 1 < m && ++cx == ow) { cx = 0; if (++cy == oh) { cy = 0; cb++; } }
+                    int b1 = cb, y1 = cy, x1 = cx;
+                    int d1 = interior(xo, cb, cy, cx);
+                    if (p0 + 2 < m && ++cx == ow) { cx = 0; if (++cy == oh) { cy = 0; cb++; } }
+                    int b2 = cb, y2 = cy, x2 = cx;
+                    int d2 = interior(xo, cb, cy, cx);
+                    if (p0 + 3 < m && ++cx == ow) { cx = 0; if (++cy == oh) { cy = 0; cb++; } }
+                    int b3 = cb, y3 = cy, x3 = cx;
+                    int d3 = interior(xo, cb, cy, cx);
+                    if (p0 + 4 < m && ++cx == ow) { cx = 0; if (++cy == oh) { cy = 0; cb++; } }
                     byte[] src;
                     int[] off;
                     if ((d0 | d1 | d2 | d3) >= 0) {
                         src = x;
                         off = directOff;
                     } else {
-                        gather(x, xo, q0, a, a0);
-                        gather(x, xo, q1, a, a0 + k);
-                        gather(x, xo, q2, a, a0 + 2 * k);
-                        gather(x, xo, q3, a, a0 + 3 * k);
+                        gather(x, xo, b0, y0, x0, a, a0);
+                        gather(x, xo, b1, y1, x1, a, a0 + k);
+                        gather(x, xo, b2, y2, x2, a, a0 + 2 * k);
+                        gather(x, xo, b3, y3, x3, a, a0 + 3 * k);
                         d0 = a0;
                         d1 = a0 + k;
                         d2 = a0 + 2 * k;
@@ -164,8 +175,10 @@ final class SimdSmallConvOps {
                     }
                     int rows = Math.min(ROWS, m - p0);
                     for (int r = 0; r < rows; r++) {
-                        int yb = yo + (p0 + r) * co, cb = c0 + r * width;
-                        for (int c = 0; c < co; c++) y[yb + c] = (byte) s[cb + c];
+                        int yb = yo + (p0 + r) * co, sb = c0 + r * width;
+                        if (co == width && bits == 512) SmallConvKernel512.store(s, sb, nv, y, yb);
+                        else if (co == width && bits == 256) SmallConvKernel256.store(s, sb, nv, y, yb);
+                        else for (int c = 0; c < co; c++) y[yb + c] = (byte) s[sb + c];
                     }
                 }
             }

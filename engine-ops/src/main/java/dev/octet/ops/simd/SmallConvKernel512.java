@@ -1,5 +1,6 @@
 package dev.octet.ops.simd;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -17,6 +18,7 @@ final class SmallConvKernel512 {
 
     static final VectorSpecies<Integer> S = IntVector.SPECIES_512;
     static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     static final int L = 16;
     static final float MAGIC = 12582912f, LIMIT = 4194304f;
 
@@ -80,6 +82,18 @@ final class SmallConvKernel512 {
             FloatVector v = IntVector.fromArray(S, c, c0 + j).add(IntVector.fromArray(S, bias, j)).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
             v = v.mul(FloatVector.fromArray(F, scale, j)).max(-LIMIT).min(LIMIT).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
             v.convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(c, c0 + j);
+        }
+    }
+
+    /**
+     * Stores nv * L requantized ints of c (from c0) as bytes at y[yb]: one narrowing per vector when a vector holds at
+     * least 8 lanes (the byte species then has exactly L lanes), else element by element.
+     */
+    static void store(int[] c, int c0, int nv, byte[] y, int yb) {
+        if (L >= 8) {
+            for (int v = 0; v < nv; v++) IntVector.fromArray(S, c, c0 + v * L).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(y, yb + v * L);
+        } else {
+            for (int j = 0; j < nv * L; j++) y[yb + j] = (byte) c[c0 + j];
         }
     }
 }
