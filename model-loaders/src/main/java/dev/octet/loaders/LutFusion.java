@@ -9,7 +9,6 @@ import dev.octet.core.Limits;
 import dev.octet.core.Model;
 import dev.octet.core.ModelOptions;
 import dev.octet.core.Node;
-import dev.octet.core.OctetException;
 import dev.octet.core.Ops;
 import dev.octet.core.QuantParams;
 import dev.octet.core.TensorInfo;
@@ -104,6 +103,11 @@ public final class LutFusion {
         }
     }
 
+    /** Longest chain (nodes from a source) tabulated: longer ones are cut, their 8-bit tensors start new chains. */
+    static final int MAX_DEPTH = 32;
+    /** Total work of all tabulations of one graph (table entries x chain nodes): bounds load time on hostile graphs. */
+    static final long BUDGET = 1L << 28;
+
     /**
      * For every tensor, the (at most two) 8-bit tensors it is an element-wise function of, or null. sources[t] = {t}
      * for an 8-bit activation that no element-wise node makes from others.
@@ -111,11 +115,13 @@ public final class LutFusion {
     private static int[][] sources(Graph g) {
         List<TensorInfo> ts = g.tensors();
         int[][] src = new int[ts.size()][];
+        int[] depth = new int[ts.size()];
         for (Node n : g.nodes()) {
             if (!ELEMENTWISE.contains(n.opType()) || n.outputs().length != 1) continue;
             TensorInfo out = ts.get(n.output(0));
             if (out.isVariable()) continue;
             int[] s = new int[0];
+            int d = 0;
             boolean ok = true;
             for (int in : n.inputs()) {
                 if (in < 0) continue;
@@ -126,11 +132,13 @@ public final class LutFusion {
                 }
                 int[] r = src[in] != null ? src[in] : isSource(t) ? new int[] {in} : null;
                 if (r == null || !Arrays.equals(t.shape(), out.shape())) { ok = false; break; }
+                if (src[in] != null) d = Math.max(d, depth[in]);
                 for (int v : r) if (Arrays.stream(s).noneMatch(e -> e == v)) { s = Arrays.copyOf(s, s.length + 1); s[s.length - 1] = v; }
             }
-            if (ok && s.length >= 1 && s.length <= 2) {
+            if (ok && s.length >= 1 && s.length <= 2 && d < MAX_DEPTH) {
                 Arrays.sort(s);
                 src[n.output(0)] = s;
+                depth[n.output(0)] = d + 1;
             }
         }
         return src;
@@ -255,6 +263,7 @@ public final class LutFusion {
         Edit e = new Edit(g);
         Map<String, Integer> chains = new TreeMap<>();
         int fused = 0;
+        long work = 0;
         for (Node n : nodes) {
             int y = n.outputs().length == 1 ? n.output(0) : -1;
             int[] s = y >= 0 ? src[y] : null;
@@ -263,10 +272,12 @@ public final class LutFusion {
             // one 8-bit node of one source (QLinearSigmoid's table, QLinearMul of x by itself or a constant...): the SIMD
             // lookup is faster than its own kernel
             boolean worth = chain.size() >= 2 || chain.size() == 1 && s.length == 1 && !chain.get(0).opType().equals(OnnxOps.LOOKUP_TABLE);
-            if (worth && positionFree(chain, ts.get(y).size())) {
+            long cost = (s != null && s.length == 2 ? 65536L : 256L) * chain.size();
+            if (worth && positionFree(chain, ts.get(y).size()) && work + cost <= BUDGET) {
+                work += cost;
                 try {
                     table = tabulate(g, chain, s, y);
-                } catch (OctetException ex) {
+                } catch (RuntimeException ex) {
                     table = null; // the chain does not compile on its own: leave it to the normal compile (and its error)
                 }
             }
