@@ -21,6 +21,7 @@ final class SimdLookupOps {
 
     static Kernel create(PrepareContext ctx, int bits) {
         byte[] t = LookupTableOps.table(ctx); // validation, output shape, the table
+        warmUp(bits);
         int i = ctx.inputId(0), o = ctx.outputId(0), n = ctx.input(0).size();
         int parts = Math.max(1, Math.min(ctx.options().threads(), n / MIN_PART));
         return new Kernel() {
@@ -45,5 +46,21 @@ final class SimdLookupOps {
             @Override
             public String variant() { return "simd" + bits + "-lut"; }
         };
+    }
+
+    private static final java.util.Set<Integer> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Compiles this width's lookup before the first real run (see SimdDepthwiseOps.warmUp: no interpreted/OSR run). */
+    static void warmUp(int bits) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
+        byte[] x = new byte[1024], y = new byte[1024], t = new byte[256];
+        long end = System.nanoTime() + 300_000_000L;
+        for (int it = 0; it < 6000 && System.nanoTime() < end; it++) {
+            switch (bits) {
+                case 512 -> LutKernels.lut512(x, 0, y, 0, t, x.length);
+                case 256 -> LutKernels.lut256(x, 0, y, 0, t, x.length);
+                default -> LutKernels.lut128(x, 0, y, 0, t, x.length);
+            }
+        }
     }
 }

@@ -56,6 +56,7 @@ final class SimdQdqMatmulOps {
         int parts = Math.max(1, Math.min(threads, m / MIN_ROWS));
         long macs = (long) nb * m * n * k;
         int bOfs = m * k, cOfs = m * k + k * n;
+        warmUp(bits);
         return new Kernel() {
             @Override
             public void run(ExecContext ec) {
@@ -93,5 +94,22 @@ final class SimdQdqMatmulOps {
             @Override
             public String variant() { return "simd" + bits + "-int32"; }
         };
+    }
+
+    private static final java.util.Set<Integer> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Compiles this width's kernel before the first real run (see SimdDepthwiseOps.warmUp). */
+    static void warmUp(int bits) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
+        int m = 5, k = 16, n = 37;
+        int[] a = new int[m * k], b = new int[k * n], c = new int[m * n];
+        long end = System.nanoTime() + 300_000_000L;
+        for (int it = 0; it < 6000 && System.nanoTime() < end; it++) {
+            switch (bits) {
+                case 512 -> QdqMatmulKernel512.gemm(a, 0, b, 0, c, 0, 0, m, k, n);
+                case 256 -> QdqMatmulKernel256.gemm(a, 0, b, 0, c, 0, 0, m, k, n);
+                default -> QdqMatmulKernel128.gemm(a, 0, b, 0, c, 0, 0, m, k, n);
+            }
+        }
     }
 }

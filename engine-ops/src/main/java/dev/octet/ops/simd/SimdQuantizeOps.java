@@ -34,6 +34,7 @@ final class SimdQuantizeOps {
         float lo = ot.minValue(), hi = ot.maxValue(), s = scale[0], zp = z;
         int i = ctx.inputId(0), o = ctx.outputId(0), n = ctx.input(0).size();
         int parts = Math.max(1, Math.min(ctx.options().threads(), n / MIN_PART));
+        warmUp(bits);
         return new Kernel() {
             @Override
             public void run(ExecContext ec) {
@@ -60,5 +61,19 @@ final class SimdQuantizeOps {
             @Override
             public String variant() { return "simd" + bits + "-quantize"; }
         };
+    }
+
+    private static final java.util.Set<Integer> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Compiles this width's kernel before the first real run (see SimdDepthwiseOps.warmUp). */
+    static void warmUp(int bits) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
+        float[] x = new float[1024];
+        byte[] y = new byte[1024];
+        long end = System.nanoTime() + 300_000_000L;
+        for (int it = 0; it < 6000 && System.nanoTime() < end; it++) {
+            if (bits == 512) QuantizeKernels.q512(x, 0, y, 0, x.length, 0.1f, 3f, 0f, 255f);
+            else QuantizeKernels.q256(x, 0, y, 0, x.length, 0.1f, 3f, 0f, 255f);
+        }
     }
 }

@@ -89,6 +89,7 @@ final class SimdSmallConvOps {
             gatherOff[ky] = ky * rowLen;
         }
         long macs = mLong * co * k;
+        warmUp(bits);
         return new Kernel() {
             @Override
             public void run(ExecContext ec) {
@@ -205,5 +206,39 @@ final class SimdSmallConvOps {
         float[] r = new float[v.length * ROWS];
         for (int i = 0; i < ROWS; i++) System.arraycopy(v, 0, r, i * v.length, v.length);
         return r;
+    }
+
+    private static final java.util.Set<Integer> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Compiles this width's tile, requantization and store methods before the first real run (see SimdDepthwiseOps.warmUp). */
+    static void warmUp(int bits) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
+        int lanes = bits / 32, k = 27, width = 2 * lanes;
+        byte[] x = new byte[4 * k], y = new byte[4 * width];
+        int[] w = new int[k * width], c = new int[4 * width], bias = new int[4 * width], off = {0, 9, 18};
+        float[] scale = new float[4 * width];
+        java.util.Arrays.fill(scale, 0.01f);
+        long end = System.nanoTime() + 300_000_000L;
+        for (int it = 0; it < 6000 && System.nanoTime() < end; it++) {
+            switch (bits) {
+                case 512 -> {
+                    SmallConvKernel512.tile1(x, 0, k, 2 * k, 3 * k, off, 3, 9, 0xFF, w, c, 0);
+                    SmallConvKernel512.tile2(x, 0, k, 2 * k, 3 * k, off, 3, 9, -1, w, c, 0);
+                    SmallConvKernel512.requant(c, 0, 4 * width, bias, scale, 3f, 0f, 255f);
+                    SmallConvKernel512.store(c, 0, 2, y, 0);
+                }
+                case 256 -> {
+                    SmallConvKernel256.tile1(x, 0, k, 2 * k, 3 * k, off, 3, 9, 0xFF, w, c, 0);
+                    SmallConvKernel256.tile2(x, 0, k, 2 * k, 3 * k, off, 3, 9, -1, w, c, 0);
+                    SmallConvKernel256.requant(c, 0, 4 * width, bias, scale, 3f, 0f, 255f);
+                    SmallConvKernel256.store(c, 0, 2, y, 0);
+                }
+                default -> {
+                    SmallConvKernel128.tile1(x, 0, k, 2 * k, 3 * k, off, 3, 9, 0xFF, w, c, 0);
+                    SmallConvKernel128.tile2(x, 0, k, 2 * k, 3 * k, off, 3, 9, -1, w, c, 0);
+                    SmallConvKernel128.requant(c, 0, 4 * width, bias, scale, 3f, 0f, 255f);
+                }
+            }
+        }
     }
 }
