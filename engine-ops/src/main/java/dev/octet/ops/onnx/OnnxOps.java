@@ -24,6 +24,10 @@ import java.util.Map;
  *   <li>ONNX_DEQUANTIZE_LINEAR: x (int8/uint8/int32), scale, zero point?; Attr {@code axis}. y = (x - zp) * scale.
  *   <li>ONNX_QLINEAR_CONV: x (uint8/int8 NHWC), filter [Co,KH,KW,Ci/groups] int8/uint8, bias? int32. Attrs: pads,
  *       strides, dilations, x_zero_point, w_zero_points[Co], output_scales[Co], y_zero_point (ONNX Runtime QLinearConv).
+ *   <li>LOOKUP_TABLE: x (int8/uint8), table (const, 256 int8/uint8 entries indexed by x's byte as unsigned); y has x's
+ *       shape and the table's type. Attr {@code chain} (informative: the element-wise ops it replaced).
+ *   <li>LOOKUP_TABLE2: a, b (int8/uint8, one shape), table (const, 65536 entries indexed by (a &lt;&lt; 8) | b, raw bytes
+ *       as unsigned); y has a's shape and the table's type. Attr {@code chain}.
  * </ul>
  */
 public final class OnnxOps {
@@ -47,6 +51,10 @@ public final class OnnxOps {
     public static final String ONNX_MATMUL_INTEGER = "ONNX_MATMUL_INTEGER";
     public static final String ONNX_QLINEAR_MATMUL = "ONNX_QLINEAR_MATMUL";
     public static final String ONNX_CONV_INTEGER = "ONNX_CONV_INTEGER";
+    /** An 8-bit tensor through a constant 256-entry table (see LookupTableOps; made by the loader's LUT fusion). */
+    public static final String LOOKUP_TABLE = "LOOKUP_TABLE";
+    /** Two 8-bit tensors of one shape through a constant 65536-entry table indexed by (a << 8) | b (see LookupTableOps). */
+    public static final String LOOKUP_TABLE2 = "LOOKUP_TABLE2";
     // com.microsoft QLinearAdd/Mul/Sigmoid/LeakyRelu/Concat/GlobalAveragePool map to the QdqFusedOps kernels (one
     // implementation of each piece of ORT arithmetic for both the QOperator and the QDQ forms).
     public static final String ATTR_A_SCALE = "a_scale", ATTR_B_SCALE = "b_scale", ATTR_B_ZERO_POINT = "b_zero_point", ATTR_X_SCALE = "x_scale",
@@ -92,6 +100,8 @@ public final class OnnxOps {
         table.put(ONNX_MATMUL_INTEGER, QOperatorOps::matmul);
         table.put(ONNX_QLINEAR_MATMUL, QOperatorOps::matmul);
         table.put(ONNX_CONV_INTEGER, QOperatorOps::convInteger);
+        table.put(LOOKUP_TABLE, LookupTableOps::create);
+        table.put(LOOKUP_TABLE2, LookupTableOps::create2);
         QdqFusedOps.register(table);
     }
 

@@ -236,7 +236,7 @@ public final class QdqFusedOps {
     }
 
     /** Element offset of each broadcast batch index into a matrix operand with batch dims {@code own}. */
-    private static int[] batchOffsets(int[] batch, int[] own, int matSize) {
+    public static int[] batchOffsets(int[] batch, int[] own, int matSize) {
         int nb = dev.octet.core.Shapes.size(batch), r = batch.length;
         int[] offs = new int[nb];
         int[] st = new int[r];

@@ -23,8 +23,12 @@ public final class SimdOps {
 
     public static void registerAll(Map<String, KernelFactory> table) {
         SimdConvOps.register(table);        // CONV_2D, FULLY_CONNECTED, ONNX_QLINEAR_CONV (GEMM-based)
+        SimdSmallConvOps.register(table);   // ONNX_QLINEAR_CONV with at most two vectors of output channels
         SimdDepthwiseOps.register(table);   // DEPTHWISE_CONV_2D
         SimdElementwiseOps.register(table); // ADD, MUL, pools, LUT activations, ...
+        SimdQdqMatmulOps.register(table);   // ONNX_QDQ_MATMUL
+        SimdLookupOps.register(table);      // LOOKUP_TABLE
+        SimdQuantizeOps.register(table);    // ONNX_QUANTIZE_LINEAR (per tensor)
     }
 
     /** Wraps the reference factory of {@code op} so that {@code simd} is tried first in SIMD mode. */

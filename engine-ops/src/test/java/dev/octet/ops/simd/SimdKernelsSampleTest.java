@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The SIMD kernel testers in the regular suite, on a smaller random sample (200 cases per op and width; the
- * testers themselves, run with -Dtest=DwKernelTester,EwKernelTester, do 1,000).
+ * testers themselves, run with -Dtest=DwKernelTester,EwKernelTester,QdqMatmulKernelTester,LutKernelTester,QuantizeKernelTester,SmallConvKernelTester, do 1,000; QDQ MatMul 100 here).
  */
 class SimdKernelsSampleTest {
     @Nested
@@ -15,6 +15,30 @@ class SimdKernelsSampleTest {
 
     @Nested
     class Elementwise extends EwKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class QdqMatmul extends QdqMatmulKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 100); }
+    }
+
+    @Nested
+    class Lookup extends LutKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class Quantize extends QuantizeKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class SmallConv extends SmallConvKernelTester {
         @Override
         int cases() { return Math.min(CASES, 200); }
     }

@@ -76,7 +76,8 @@ public final class OnnxReader {
      */
     public static Graph read(ByteBuffer bytes, Path baseDir, Limits limits) {
         OnnxProto.Model m = OnnxProto.parseModel(bytes, limits);
-        return new Translator(m, baseDir, limits).run();
+        // element-wise chains from one 8-bit tensor to another (e.g. the SiLU left in float) become one table lookup
+        return dev.octet.loaders.LutFusion.applyIfEnabled(new Translator(m, baseDir, limits).run(), limits);
     }
 
     /** One ONNX value: its ONNX shape and type, its constant value if known, and its IR tensor(s). */
@@ -222,31 +223,7 @@ public final class OnnxReader {
          * Drops nodes whose outputs nothing reads (typically the DequantizeLinear of a QDQ group fused into an integer
          * kernel, and layout transposes only that DequantizeLinear needed). Every IR op is free of side effects.
          */
-        static Graph pruneDead(Graph g, Limits limits) {
-            int nt = g.tensors().size();
-            boolean[] live = new boolean[nt];
-            for (int id : g.outputs()) live[id] = true;
-            List<dev.octet.core.Node> nodes = g.nodes();
-            boolean[] keep = new boolean[nodes.size()];
-            int dead = 0;
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                dev.octet.core.Node n = nodes.get(i);
-                for (int o : n.outputs()) if (live[o]) keep[i] = true;
-                if (!keep[i]) { dead++; continue; }
-                for (int in : n.inputs()) if (in >= 0) live[in] = true;
-            }
-            if (dead == 0) return g;
-            Graph.Builder nb = Graph.builder(g.semantics(), g.format()).limits(limits);
-            for (dev.octet.core.TensorInfo t : g.tensors()) nb.addTensor(t.name(), t.type(), t.shape(), t.quant(), t.data(), t.isVariable());
-            for (int id : g.inputs()) nb.input(id);
-            for (int id : g.outputs()) nb.output(id);
-            for (int i = 0; i < nodes.size(); i++) {
-                dev.octet.core.Node n = nodes.get(i);
-                if (keep[i]) nb.addNode(n.opType(), n.name(), n.inputs(), n.outputs(), n.attrs(), n.origin());
-            }
-            for (Map.Entry<String, String> e : g.metadata().entrySet()) nb.metadata(e.getKey(), e.getValue());
-            return nb.build();
-        }
+        static Graph pruneDead(Graph g, Limits limits) { return dev.octet.loaders.LutFusion.pruneDead(g, limits); }
 
         // ------------------------------------------------------------ errors and attributes
 
