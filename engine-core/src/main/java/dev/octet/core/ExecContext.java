@@ -52,4 +52,12 @@ public final class ExecContext {
      * Parts must write disjoint outputs so the result is the same for any thread count.
      */
     public void parallelFor(int parts, Parallel.Body body) { parallel.run(parts, body); }
+
+    /**
+     * Runs {@code task.run(this, part)} for part in [0, parts) across the intra-op threads and waits for all: parts are
+     * split statically into {@code min(parts, threads())} contiguous chunks, one per thread. Keep the task in a field
+     * of the kernel so a run allocates nothing. Parts must write disjoint outputs (and use disjoint scratch) so the
+     * result is the same for any thread count.
+     */
+    public void parallelFor(int parts, Parallel.Task task) { parallel.run(parts, task, this); }
 }

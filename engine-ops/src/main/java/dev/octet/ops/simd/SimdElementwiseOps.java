@@ -72,6 +72,17 @@ final class SimdElementwiseOps {
         final int per = period;
         if (t == DataType.FLOAT32) {
             float[] r = QuantMath.activationRangeFloat(act);
+            warmUp("f32-bin/" + bits + "/" + op, () -> {
+                float[] x = new float[WARM_N], z = new float[WARM_N];
+                for (int i = 0; i < WARM_N; i++) x[i] = i * 0.25f - 7f;
+                for (int sx = 0; sx < 2; sx++) {
+                    switch (bits) {
+                        case 512 -> EwKernel512.binF(op, x, 0, sx, x, 0, 1, z, 0, WARM_N, r[0], r[1]);
+                        case 256 -> EwKernel256.binF(op, x, 0, sx, x, 0, 1, z, 0, WARM_N, r[0], r[1]);
+                        default -> EwKernel128.binF(op, x, 0, sx, x, 0, 1, z, 0, WARM_N, r[0], r[1]);
+                    }
+                }
+            });
             return new Ew(bits, n, per, threads, "f32-" + op) {
                 @Override
                 void part(ExecContext ec, int s, int e) {
@@ -102,6 +113,16 @@ final class SimdElementwiseOps {
             int[] m = QuantMath.quantizeMultiplier((double) (qa.scale() * qb.scale() / qo.scale()));
             if (m[1] > 0) return null;
             QMul q = new QMul(u, mask, -qa.zeroPoint(), -qb.zeroPoint(), qo.zeroPoint(), m[0], half(m[1]), neg(m[1]), -m[1], range[0], range[1]);
+            warmUp("q-mul/" + bits + "/" + u, () -> {
+                byte[] x = warmBytes(), z = new byte[WARM_N];
+                for (int sx = 0; sx < 2; sx++) {
+                    switch (bits) {
+                        case 512 -> EwKernel512.mul(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                        case 256 -> EwKernel256.mul(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                        default -> EwKernel128.mul(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                    }
+                }
+            });
             return new Ew(bits, n, per, threads, "q-mul") {
                 @Override
                 void part(ExecContext ec, int s, int e) {
@@ -129,6 +150,16 @@ final class SimdElementwiseOps {
         int mult2 = op == 1 ? -m2[0] : m2[0];
         QAdd q = new QAdd(u, mask, -qa.zeroPoint(), -qb.zeroPoint(), qo.zeroPoint(), m1[0], half(m1[1]), neg(m1[1]), -m1[1],
                 mult2, half(m2[1]), neg(m2[1]), -m2[1], mo[0], half(mo[1]), neg(mo[1]), -mo[1], range[0], range[1]);
+        warmUp("q-add/" + bits + "/" + u, () -> {
+            byte[] x = warmBytes(), z = new byte[WARM_N];
+            for (int sx = 0; sx < 2; sx++) {
+                switch (bits) {
+                    case 512 -> EwKernel512.add(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                    case 256 -> EwKernel256.add(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                    default -> EwKernel128.add(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                }
+            }
+        });
         return new Ew(bits, n, per, threads, op == 1 ? "q-sub" : "q-add") {
             @Override
             void part(ExecContext ec, int s, int e) {
@@ -185,6 +216,25 @@ final class SimdElementwiseOps {
         byte flip = u ? (byte) 0x80 : 0;
         byte blo = (byte) (lo ^ (u ? 0x80 : 0)), bhi = (byte) (hi ^ (u ? 0x80 : 0));
         int rows = batches * w.outH();
+        warmUp((isFloat ? "f32" : "q") + (average ? "-avgpool/" : "-maxpool/") + bits + "/" + u, () -> {
+            int d = WARM_N / 4; // a 2x2 window over 4 pixels of d channels
+            if (isFloat) {
+                float[] x = new float[WARM_N], y = new float[d];
+                for (int i = 0; i < WARM_N; i++) x[i] = i * 0.5f - 9f;
+                switch (bits) {
+                    case 512 -> { if (average) EwKernel512.avgPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); else EwKernel512.maxPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); }
+                    case 256 -> { if (average) EwKernel256.avgPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); else EwKernel256.maxPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); }
+                    default -> { if (average) EwKernel128.avgPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); else EwKernel128.maxPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); }
+                }
+            } else {
+                byte[] x = warmBytes(), y = new byte[d];
+                switch (bits) {
+                    case 512 -> { if (average) EwKernel512.avgPool(x, 0, 2 * d, d, 2, 2, y, 0, d, u, lo, hi); else EwKernel512.maxPool(x, 0, 2 * d, d, 2, 2, y, 0, d, flip, blo, bhi); }
+                    case 256 -> { if (average) EwKernel256.avgPool(x, 0, 2 * d, d, 2, 2, y, 0, d, u, lo, hi); else EwKernel256.maxPool(x, 0, 2 * d, d, 2, 2, y, 0, d, flip, blo, bhi); }
+                    default -> { if (average) EwKernel128.avgPool(x, 0, 2 * d, d, 2, 2, y, 0, d, u, lo, hi); else EwKernel128.maxPool(x, 0, 2 * d, d, 2, 2, y, 0, d, flip, blo, bhi); }
+                }
+            }
+        });
         return new Ew(bits, rows, ctx.options().threads(), (isFloat ? "f32" : "q") + (average ? "-avgpool" : "-maxpool")) {
             @Override
             int minPart() { return 1; }
@@ -275,6 +325,29 @@ final class SimdElementwiseOps {
         };
     }
 
+    /** Elements of the private arrays the warm-up runs on. */
+    private static final int WARM_N = 256;
+
+    private static final java.util.Set<String> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static byte[] warmBytes() {
+        byte[] x = new byte[WARM_N];
+        for (int i = 0; i < WARM_N; i++) x[i] = (byte) (i * 37 + 11);
+        return x;
+    }
+
+    /**
+     * Runs {@code fn} (a kernel on a private small problem) until C2 has compiled the kernel as a whole method, once
+     * per key per JVM and for at most a second: otherwise the first large runs of a model execute the vector loop
+     * interpreted and then on-stack-replaced with boxed vectors, ten or more times slower (measured: the 10 ADDs of
+     * MobileNetV2 took 4.7 ms per run after 5 warm-up runs, 0.27 ms after 200). Off with {@code -Doctet.simd.nowarmup=true}.
+     */
+    private static void warmUp(String key, Runnable fn) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(key)) return;
+        long end = System.nanoTime() + 1_000_000_000L;
+        for (int it = 0; it < 12000 && System.nanoTime() < end; it++) fn.run();
+    }
+
     /** Shape s, without its leading 1s, equals the last dims of out (so it repeats along out's leading dims). */
     static boolean isSuffix(int[] s, int[] out) {
         int i = 0;
@@ -321,14 +394,18 @@ final class SimdElementwiseOps {
 
         abstract void part(ExecContext ec, int start, int end);
 
+        /** Part k of {@link #parts}: a contiguous range of work items (whole periods when an operand repeats). */
+        private final dev.octet.core.Parallel.Task task = this::partOf;
+
+        private void partOf(ExecContext ec, int k) { range(ec, cut(k, parts), cut(k + 1, parts)); }
+
         @Override
         public void run(ExecContext ec) {
-            int p = Math.min(parts, ec.threads());
-            if (p <= 1) {
+            if (parts <= 1 || ec.threads() <= 1) {
                 range(ec, 0, n);
                 return;
             }
-            ec.parallelFor(p, k -> range(ec, cut(k, p), cut(k + 1, p)));
+            ec.parallelFor(parts, task);
         }
 
         @Override
