@@ -1,6 +1,7 @@
 package dev.octet.core;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -9,16 +10,20 @@ import java.util.concurrent.locks.LockSupport;
  * created once and stopped by {@link #close()}.
  *
  * <p>A call {@link #run(int, Task, ExecContext) run(parts, task, ec)} splits parts {@code [0, parts)} statically into
- * {@code min(parts, threads)} contiguous chunks: the caller runs chunk 0, worker {@code i} chunk {@code i}. Which
- * thread runs which part is therefore fixed by {@code parts} and {@code threads} alone, never by timing; kernels that
- * give every part its own output range and scratch slice produce the same bytes for any thread count.
+ * {@code min(parts, threads)} contiguous chunks (chunk {@code c} is parts {@code [parts*c/n, parts*(c+1)/n)}), fixed
+ * by {@code parts} and {@code threads} alone. The threads then claim whole chunks, first come first served: the
+ * caller starts at once, and a worker that is slow to wake (descheduled on a busy machine) finds its chunk already
+ * taken instead of holding the caller up. Which thread runs a chunk may vary; what each part computes may not: kernels
+ * give every part its own output range and its own scratch slice (indexed by part, never by thread), so results are
+ * byte-identical for any thread count and any timing.
  *
- * <p>Hand-off costs no allocation and no executor queue: the caller publishes the task in plain fields and bumps each
- * needed worker's volatile {@code go} counter; workers spin on their counter for {@link #SPIN_PROPERTY} microseconds
- * after their last task (so the next layer starts without a wake-up) and then park. The caller waits for its workers
- * the same way (spin, then park until the last one unparks it). The first exception thrown by any part is rethrown by
- * {@code run} to the caller as the same object (a typed {@link OctetException} stays typed); other failures of the
- * same call are dropped.
+ * <p>Hand-off costs no allocation and no executor queue: the caller publishes the task in plain fields and then one
+ * volatile word (call number, chunk count, next chunk) that the threads claim chunks from by compare-and-set.
+ * Idle workers spin on that word for {@link #SPIN_PROPERTY} microseconds after their last chunk (so the next layer
+ * starts without a wake-up) and then park; the caller unparks parked ones. The caller waits for the chunks others
+ * claimed the same way (spin, then park until the last one unparks it). The first exception thrown by any part is
+ * rethrown by {@code run} as the same object (a typed {@link OctetException} stays typed); later ones of the same call
+ * are dropped.
  *
  * <p>Not thread-safe: one thread at a time calls {@code run} (an interpreter is used by one thread). A call made from
  * inside a part (nested) runs all its parts inline.
@@ -42,32 +47,40 @@ public final class Parallel implements AutoCloseable {
     /** System property: microseconds an idle worker (or the waiting caller) spins before parking; default 200. */
     public static final String SPIN_PROPERTY = "octet.spinMicros";
 
+    /** Most threads a pool may have (chunk numbers live in 16 bits of the state word). */
+    public static final int MAX_THREADS = 1024;
+
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int threads;
     private final Worker[] workers;
     private final long spinNanos;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** call number (high 32 bits) | chunks of the call (bits 16-31) | next unclaimed chunk (bits 0-15). */
+    private final AtomicLong state = new AtomicLong();
+    private final AtomicInteger completed = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile Thread waiter;
     private volatile boolean closed;
     private boolean busy;
+    private int call;
 
-    // The current call, written by the caller before it bumps a worker's go counter (a volatile write) and read by
-    // the worker after it sees the new value (a volatile read): plain fields are enough.
+    // The current call, written by the caller before it publishes the state word (a volatile write) and read by a
+    // thread only after it claimed a chunk of that call (a volatile compare-and-set): plain fields are enough. They
+    // cannot change while a chunk of the call is unfinished, because the caller waits for all chunks first.
     private Task task;
     private Body body;
     private ExecContext ec;
-    private int parts, active;
+    private int parts;
 
     public Parallel(int threads) {
+        if (threads > MAX_THREADS) throw new IllegalArgumentException("at most " + MAX_THREADS + " intra-op threads, got " + threads);
         this.threads = Math.max(1, threads);
         this.spinNanos = Math.max(0L, Long.getLong(SPIN_PROPERTY, 200L)) * 1000L;
         this.workers = new Worker[this.threads - 1];
         if (workers.length > 0) {
             int pool = POOLS.incrementAndGet();
             for (int i = 0; i < workers.length; i++) {
-                workers[i] = new Worker(i + 1, "octet-pool" + pool + "-worker-" + (i + 1));
+                workers[i] = new Worker("octet-pool" + pool + "-worker-" + (i + 1));
                 workers[i].start();
             }
         }
@@ -95,16 +108,13 @@ public final class Parallel implements AutoCloseable {
             this.body = body;
             this.ec = ec;
             this.parts = parts;
-            this.active = n;
             failure.set(null);
-            pending.set(n - 1);
-            for (int i = 0; i < n - 1; i++) workers[i].signal();
-            try {
-                chunk(0);
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            }
-            awaitWorkers();
+            completed.set(0);
+            call++;
+            state.set(((long) call << 32) | ((long) n << 16));
+            for (int i = 0; i < n - 1; i++) workers[i].wake();
+            claimChunks();
+            awaitChunks(n);
             this.task = null;
             this.body = null;
             this.ec = null;
@@ -123,27 +133,42 @@ public final class Parallel implements AutoCloseable {
         else body.run(p);
     }
 
-    /** Runs the contiguous chunk {@code c} of the current call's parts. */
-    private void chunk(int c) {
-        int from = (int) ((long) parts * c / active), to = (int) ((long) parts * (c + 1) / active);
-        Task t = task;
-        Body b = body;
-        ExecContext e = ec;
-        for (int p = from; p < to; p++) exec(t, b, e, p);
+    /** Claims and runs chunks of the current call until none is left (any thread). */
+    private void claimChunks() {
+        while (true) {
+            long v = state.get();
+            int next = (int) (v & 0xFFFF), n = (int) ((v >>> 16) & 0xFFFF);
+            if (next >= n) return;
+            if (!state.compareAndSet(v, v + 1)) continue;
+            try {
+                int from = (int) ((long) parts * next / n), to = (int) ((long) parts * (next + 1) / n);
+                Task t = task;
+                Body b = body;
+                ExecContext e = ec;
+                for (int p = from; p < to; p++) exec(t, b, e, p);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                if (completed.incrementAndGet() == n) {
+                    Thread w = waiter;
+                    if (w != null) LockSupport.unpark(w);
+                }
+            }
+        }
     }
 
-    private void awaitWorkers() {
-        if (pending.get() == 0) return;
+    private void awaitChunks(int n) {
+        if (completed.get() == n) return;
         long deadline = System.nanoTime() + spinNanos;
         int spins = 0;
-        while (pending.get() != 0) {
+        while (completed.get() != n) {
             Thread.onSpinWait();
             if ((++spins & 63) == 0 && System.nanoTime() - deadline > 0) break;
         }
-        if (pending.get() == 0) return;
+        if (completed.get() == n) return;
         waiter = Thread.currentThread();
         try {
-            while (pending.get() != 0) LockSupport.park(this);
+            while (completed.get() != n) LockSupport.park(this);
         } finally {
             waiter = null;
         }
@@ -154,7 +179,8 @@ public final class Parallel implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        for (Worker w : workers) w.signal();
+        state.set((long) (call + 1) << 32); // a new call number with no chunks: wakes spinning workers
+        for (Worker w : workers) w.wake();
         if (Thread.currentThread() instanceof Worker) return;
         for (Worker w : workers) {
             try {
@@ -173,58 +199,40 @@ public final class Parallel implements AutoCloseable {
     }
 
     private final class Worker extends Thread {
-        private final int index;
-        private volatile int go;
         private volatile boolean parked;
         private int seen;
 
-        Worker(int index, String name) {
+        Worker(String name) {
             super(name);
-            this.index = index;
             setDaemon(true);
         }
 
-        /** Called by the caller (or close): publishes a new call to this worker and wakes it if it parked. */
-        void signal() {
-            go = go + 1; // only the calling thread writes go
+        void wake() {
             if (parked) LockSupport.unpark(this);
         }
+
+        private boolean newCall() { return (int) (state.get() >>> 32) != seen; }
 
         @Override
         public void run() {
             while (true) {
-                await();
-                if (closed) return;
-                try {
-                    chunk(index);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    if (pending.decrementAndGet() == 0) {
-                        Thread w = waiter;
-                        if (w != null) LockSupport.unpark(w);
+                if (!newCall()) {
+                    long deadline = System.nanoTime() + spinNanos;
+                    int spins = 0;
+                    while (!newCall()) {
+                        Thread.onSpinWait();
+                        if ((++spins & 63) == 0 && System.nanoTime() - deadline > 0) break;
+                    }
+                    while (!newCall() && !closed) {
+                        parked = true;
+                        if (!newCall() && !closed) LockSupport.park(this);
+                        parked = false;
                     }
                 }
+                if (closed) return;
+                seen = (int) (state.get() >>> 32);
+                claimChunks();
             }
-        }
-
-        private void await() {
-            if (go != seen) {
-                seen = go;
-                return;
-            }
-            long deadline = System.nanoTime() + spinNanos;
-            int spins = 0;
-            while (go == seen) {
-                Thread.onSpinWait();
-                if ((++spins & 63) == 0 && System.nanoTime() - deadline > 0) break;
-            }
-            while (go == seen) {
-                parked = true;
-                if (go == seen) LockSupport.park(this);
-                parked = false;
-            }
-            seen = go;
         }
     }
 }
