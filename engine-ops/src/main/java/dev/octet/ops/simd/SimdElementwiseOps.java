@@ -235,16 +235,21 @@ final class SimdElementwiseOps {
                 }
             }
         });
-        return new Ew(bits, rows, ctx.options().threads(), (isFloat ? "f32" : "q") + (average ? "-avgpool" : "-maxpool")) {
+        // Fewer output rows than threads (a global pool): also split the channels, csplit contiguous ranges.
+        int threads = ctx.options().threads();
+        int csplit = rows < threads && depth >= 64 * threads ? threads : 1;
+        return new Ew(bits, rows * csplit, threads, (isFloat ? "f32" : "q") + (average ? "-avgpool" : "-maxpool")) {
             @Override
             int minPart() { return 1; }
 
             @Override
-            void part(ExecContext ec, int r0, int r1) {
+            void part(ExecContext ec, int i0, int i1) {
                 int ih = w.inH(), iw = w.inW();
-                int inBase = ec.offset(ii), outBase = ec.offset(io);
                 int mask = u ? 0xFF : -1;
-                for (int r = r0; r < r1; r++) {
+                for (int item = i0; item < i1; item++) {
+                    int r = item / csplit, cs = item % csplit;
+                    int c0 = (int) ((long) depth * cs / csplit), nch = (int) ((long) depth * (cs + 1) / csplit) - c0;
+                    int inBase = ec.offset(ii) + c0, outBase = ec.offset(io) + c0;
                     int b = r / w.outH(), oy = r % w.outH();
                     int y0 = oy * w.strideH() - w.padTop();
                     int fy0 = Math.max(0, -y0), fy1 = Math.min(w.kH(), ih - y0);
@@ -257,16 +262,16 @@ final class SimdElementwiseOps {
                         if (isFloat) {
                             float[] x = ec.floats(ii), y = ec.floats(io);
                             int c = average && nr * nc == 0 ? 0 : average ? switch (bits) {
-                                case 512 -> EwKernel512.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                case 256 -> EwKernel256.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                default -> EwKernel128.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
+                                case 512 -> EwKernel512.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                case 256 -> EwKernel256.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                default -> EwKernel128.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
                             } : switch (bits) {
-                                case 512 -> EwKernel512.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                case 256 -> EwKernel256.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                default -> EwKernel128.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
+                                case 512 -> EwKernel512.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                case 256 -> EwKernel256.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                default -> EwKernel128.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
                             };
                             if (average) {
-                                for (; c < depth; c++) {
+                                for (; c < nch; c++) {
                                     float acc = 0f;
                                     for (int fy = 0; fy < nr; fy++) {
                                         for (int fx = 0; fx < nc; fx++) acc += x[start + (fy * iw + fx) * depth + c];
@@ -276,7 +281,7 @@ final class SimdElementwiseOps {
                                     y[o + c] = fhi < v ? fhi : v;
                                 }
                             }
-                            for (; c < depth; c++) {
+                            for (; c < nch; c++) {
                                 float acc = -Float.MAX_VALUE;
                                 for (int fy = 0; fy < nr; fy++) {
                                     for (int fx = 0; fx < nc; fx++) {
@@ -290,16 +295,16 @@ final class SimdElementwiseOps {
                         } else {
                             byte[] x = ec.bytes(ii), y = ec.bytes(io);
                             int c = average && nr * nc == 0 ? 0 : average ? switch (bits) {
-                                case 512 -> EwKernel512.avgPool(x, start, iw * depth, depth, nr, nc, y, o, depth, u, lo, hi);
-                                case 256 -> EwKernel256.avgPool(x, start, iw * depth, depth, nr, nc, y, o, depth, u, lo, hi);
-                                default -> EwKernel128.avgPool(x, start, iw * depth, depth, nr, nc, y, o, depth, u, lo, hi);
+                                case 512 -> EwKernel512.avgPool(x, start, iw * depth, depth, nr, nc, y, o, nch, u, lo, hi);
+                                case 256 -> EwKernel256.avgPool(x, start, iw * depth, depth, nr, nc, y, o, nch, u, lo, hi);
+                                default -> EwKernel128.avgPool(x, start, iw * depth, depth, nr, nc, y, o, nch, u, lo, hi);
                             } : switch (bits) {
-                                case 512 -> EwKernel512.maxPool(x, start, iw * depth, depth, nr, nc, y, o, depth, flip, blo, bhi);
-                                case 256 -> EwKernel256.maxPool(x, start, iw * depth, depth, nr, nc, y, o, depth, flip, blo, bhi);
-                                default -> EwKernel128.maxPool(x, start, iw * depth, depth, nr, nc, y, o, depth, flip, blo, bhi);
+                                case 512 -> EwKernel512.maxPool(x, start, iw * depth, depth, nr, nc, y, o, nch, flip, blo, bhi);
+                                case 256 -> EwKernel256.maxPool(x, start, iw * depth, depth, nr, nc, y, o, nch, flip, blo, bhi);
+                                default -> EwKernel128.maxPool(x, start, iw * depth, depth, nr, nc, y, o, nch, flip, blo, bhi);
                             };
                             if (average) {
-                                for (; c < depth; c++) {
+                                for (; c < nch; c++) {
                                     int acc = 0, cnt = nr * nc;
                                     for (int fy = 0; fy < nr; fy++) {
                                         for (int fx = 0; fx < nc; fx++) acc += x[start + (fy * iw + fx) * depth + c] & mask;
@@ -308,7 +313,7 @@ final class SimdElementwiseOps {
                                     y[o + c] = (byte) QuantMath.clamp(v, lo, hi);
                                 }
                             }
-                            for (; c < depth; c++) {
+                            for (; c < nch; c++) {
                                 int acc = Integer.MIN_VALUE;
                                 for (int fy = 0; fy < nr; fy++) {
                                     for (int fx = 0; fx < nc; fx++) {
