@@ -123,9 +123,10 @@ final class GemmKernel implements Kernel {
 
     /**
      * How to split a layer over {@code threads}: {parts, 1 if parts are panel ranges else 0}. The estimated time of the
-     * slowest part, in tile x panel units (4 rows x NR columns x K), plus half a unit per panel load per block (a block
-     * re-streams the filter) and a quarter per gathered tile (im2col), decides between tile ranges and panel ranges;
-     * ties go to tiles.
+     * slowest part, in tile x panel units (4 rows x NR columns x K multiply-accumulates), plus one unit per panel load
+     * per block (each block re-streams its panels of the int32-packed filter: K x NR x 4 bytes, about as long as a
+     * tile-panel's arithmetic once the filter is out of L2) and a quarter per gathered tile (im2col; a panel split
+     * gathers every tile in every part), decides between tile ranges and panel ranges; near-ties go to tiles.
      */
     static int[] split(int threads, long macs, int m, int n, int nr, boolean im2col) {
         int tiles = (m + 3) / 4, panels = (n + nr - 1) / nr;
@@ -133,8 +134,8 @@ final class GemmKernel implements Kernel {
         int pr = Math.min(threads, tiles), pp = Math.min(threads, panels);
         int tp = (tiles + pr - 1) / pr, np = (panels + pp - 1) / pp;
         double gather = im2col ? 0.25 : 0;
-        double byTiles = (double) tp * panels + 0.5 * ((tp + BLOCK - 1) / BLOCK) * panels + gather * tp;
-        double byPanels = (double) tiles * np + 0.5 * ((tiles + BLOCK - 1) / BLOCK) * np + gather * tiles;
+        double byTiles = (double) tp * panels + (double) ((tp + BLOCK - 1) / BLOCK) * panels + gather * tp;
+        double byPanels = (double) tiles * np + (double) ((tiles + BLOCK - 1) / BLOCK) * np + gather * tiles;
         if (pp > 1 && byPanels < 0.95 * byTiles) return new int[] {pp, 1};
         return new int[] {pr, 0};
     }
