@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Hand-off costs no allocation and no executor queue: the caller publishes the task in plain fields and then one
  * volatile word (call number, chunk count, next chunk) that the threads claim chunks from by compare-and-set.
  * Idle workers spin on that word for {@link #SPIN_PROPERTY} microseconds after their last chunk (so the next layer
- * starts without a wake-up) and then park; the caller unparks parked ones. The caller waits for the chunks others
+ * starts without a wake-up; after the first 10 microseconds they also yield between checks, which matters only when
+ * the machine is oversubscribed) and then park; the caller unparks parked ones. The caller waits for the chunks others
  * claimed the same way (spin, then park until the last one unparks it). The first exception thrown by any part is
  * rethrown by {@code run} as the same object (a typed {@link OctetException} stays typed); later ones of the same call
  * are dropped.
@@ -46,6 +47,12 @@ public final class Parallel implements AutoCloseable {
 
     /** System property: microseconds an idle worker (or the waiting caller) spins before parking; default 200. */
     public static final String SPIN_PROPERTY = "octet.spinMicros";
+
+    /**
+     * After this long a spinning thread also yields between checks: on an idle machine that costs a cheap system call,
+     * on an oversubscribed one it hands the core to a thread with work (another interpreter's, or our own caller).
+     */
+    static final long YIELD_AFTER_NANOS = 10_000;
 
     /** Most threads a pool may have (chunk numbers live in 16 bits of the state word). */
     public static final int MAX_THREADS = 1024;
@@ -159,11 +166,17 @@ public final class Parallel implements AutoCloseable {
 
     private void awaitChunks(int n) {
         if (completed.get() == n) return;
-        long deadline = System.nanoTime() + spinNanos;
+        long start = System.nanoTime();
         int spins = 0;
         while (completed.get() != n) {
-            Thread.onSpinWait();
-            if ((++spins & 63) == 0 && System.nanoTime() - deadline > 0) break;
+            if (++spins < 64) {
+                Thread.onSpinWait();
+                continue;
+            }
+            spins = 0;
+            long waited = System.nanoTime() - start;
+            if (waited > spinNanos) break;
+            if (waited > YIELD_AFTER_NANOS) Thread.yield();
         }
         if (completed.get() == n) return;
         waiter = Thread.currentThread();
@@ -217,11 +230,17 @@ public final class Parallel implements AutoCloseable {
         public void run() {
             while (true) {
                 if (!newCall()) {
-                    long deadline = System.nanoTime() + spinNanos;
+                    long start = System.nanoTime();
                     int spins = 0;
                     while (!newCall()) {
-                        Thread.onSpinWait();
-                        if ((++spins & 63) == 0 && System.nanoTime() - deadline > 0) break;
+                        if (++spins < 64) {
+                            Thread.onSpinWait();
+                            continue;
+                        }
+                        spins = 0;
+                        long waited = System.nanoTime() - start;
+                        if (waited > spinNanos) break;
+                        if (waited > YIELD_AFTER_NANOS) Thread.yield();
                     }
                     while (!newCall() && !closed) {
                         parked = true;
