@@ -163,15 +163,26 @@ class ParallelTest {
     void closeStopsNamedDaemonWorkersAndIsIdempotent() {
         Parallel p = new Parallel(4);
         Thread[] who = new Thread[4];
-        p.run(4, part -> who[part] = Thread.currentThread());
-        for (int i = 1; i < 4; i++) {
-            assertTrue(who[i].isDaemon());
-            assertTrue(who[i].getName().startsWith("octet-pool"), who[i].getName());
+        AtomicInteger started = new AtomicInteger();
+        p.run(4, part -> { // each part waits for the others: four threads at once
+            who[part] = Thread.currentThread();
+            started.incrementAndGet();
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (started.get() < 4 && System.nanoTime() < end) Thread.onSpinWait();
+        });
+        assertEquals(4, Arrays.stream(who).distinct().count());
+        int workers = 0;
+        for (Thread t : who) {
+            if (t == Thread.currentThread()) continue;
+            workers++;
+            assertTrue(t.isDaemon());
+            assertTrue(t.getName().startsWith("octet-pool"), t.getName());
         }
+        assertEquals(3, workers);
         p.close();
         p.close();
         assertTrue(p.terminated());
-        for (int i = 1; i < 4; i++) assertFalse(who[i].isAlive());
+        for (Thread t : who) if (t != Thread.currentThread()) assertFalse(t.isAlive());
         assertThrows(IllegalStateException.class, () -> p.run(2, part -> { }));
         new Parallel(1).close(); // no workers at all
     }
@@ -189,5 +200,26 @@ class ParallelTest {
         assertFalse(p.terminated());
         it.close();
         assertTrue(p.terminated());
+    }
+
+    @Test
+    void anUnclosedUnreachableInterpreterHasItsWorkersStopped() throws InterruptedException {
+        Graph.Builder g = Graph.builder(Semantics.TFLITE, "t");
+        int x = g.addTensor("x", DataType.FLOAT32, new int[] {4}, null, null, false);
+        g.input(x).output(x);
+        Model m = Model.compile(g.build(), op -> null, ModelOptions.DEFAULT.withThreads(2));
+        Parallel p = forgottenInterpreterPool(m);
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (!p.terminated() && System.nanoTime() < end) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(p.terminated(), "the workers of a garbage interpreter are still running");
+    }
+
+    private static Parallel forgottenInterpreterPool(Model m) {
+        Interpreter it = m.newInterpreter();
+        it.run();
+        return it.context().parallel;
     }
 }
