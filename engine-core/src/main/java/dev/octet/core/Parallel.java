@@ -9,16 +9,17 @@ import java.util.concurrent.locks.LockSupport;
  * Intra-op parallelism of one interpreter: the calling thread plus {@code threads-1} persistent daemon workers,
  * created once and stopped by {@link #close()}.
  *
- * <p>A call {@link #run(int, Task, ExecContext) run(parts, task, ec)} splits parts {@code [0, parts)} statically into
- * {@code min(parts, threads)} contiguous chunks (chunk {@code c} is parts {@code [parts*c/n, parts*(c+1)/n)}), fixed
- * by {@code parts} and {@code threads} alone. The threads then claim whole chunks, first come first served: the
- * caller starts at once, and a worker that is slow to wake (descheduled on a busy machine) finds its chunk already
- * taken instead of holding the caller up. Which thread runs a chunk may vary; what each part computes may not: kernels
- * give every part its own output range and its own scratch slice (indexed by part, never by thread), so results are
- * byte-identical for any thread count and any timing.
+ * <p>A call {@link #run(int, Task, ExecContext) run(parts, task, ec)} runs parts {@code [0, parts)}, which the kernel
+ * defined at load as contiguous ranges of its output (a static partition, fixed by the layer shape and the thread
+ * count). The threads claim parts first come first served (one compare-and-set each; more than {@value #MAX_CHUNKS}
+ * parts are grouped into that many contiguous chunks): the caller starts at once, a worker that is slow to wake finds
+ * the work already taken instead of holding the caller up, and when a kernel cuts a few parts per thread a thread
+ * descheduled in the middle of one (a busy machine) delays the call by one part, not by its whole share. Which thread
+ * runs a part may vary; what a part computes may not: kernels give every part its own output range and its own
+ * scratch slice (indexed by part, never by thread), so results are byte-identical for any thread count and timing.
  *
  * <p>Hand-off costs no allocation and no executor queue: the caller publishes the task in plain fields and then one
- * volatile word (call number, chunk count, next chunk) that the threads claim chunks from by compare-and-set.
+ * volatile word (call number, chunk count, next chunk) that the threads claim from.
  * Idle workers spin on that word for {@link #SPIN_PROPERTY} microseconds after their last chunk (so the next layer
  * starts without a wake-up; after the first 10 microseconds they also yield between checks, which matters only when
  * the machine is oversubscribed) and then park; the caller unparks parked ones. The caller waits for the chunks others
@@ -54,8 +55,11 @@ public final class Parallel implements AutoCloseable {
      */
     static final long YIELD_AFTER_NANOS = 10_000;
 
-    /** Most threads a pool may have (chunk numbers live in 16 bits of the state word). */
+    /** Most threads a pool may have. */
     public static final int MAX_THREADS = 1024;
+
+    /** Most chunks of one call (chunk numbers live in 16 bits of the state word); more parts are grouped. */
+    static final int MAX_CHUNKS = 4096;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -108,7 +112,7 @@ public final class Parallel implements AutoCloseable {
             for (int p = 0; p < parts; p++) exec(task, body, ec, p);
             return;
         }
-        int n = Math.min(parts, threads);
+        int n = Math.min(parts, MAX_CHUNKS);
         busy = true;
         try {
             this.task = task;
@@ -119,7 +123,7 @@ public final class Parallel implements AutoCloseable {
             completed.set(0);
             call++;
             state.set(((long) call << 32) | ((long) n << 16));
-            for (int i = 0; i < n - 1; i++) workers[i].wake();
+            for (int i = 0, w = Math.min(n, threads) - 1; i < w; i++) workers[i].wake();
             claimChunks();
             awaitChunks(n);
             this.task = null;

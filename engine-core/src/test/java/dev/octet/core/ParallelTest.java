@@ -49,26 +49,40 @@ class ParallelTest {
     }
 
     @Test
-    void partsAreClaimedAsStaticContiguousChunks() {
+    void partsAreSharedOutAndManyPartsAreGroupedIntoContiguousChunks() {
         try (Parallel p = new Parallel(3)) {
             int spread = 0;
-            for (int parts : new int[] {2, 3, 4, 7, 12, 100}) {
-                for (int rep = 0; rep < 200; rep++) {
+            for (int parts : new int[] {2, 3, 4, 7, 12, 100, 5000}) {
+                for (int rep = 0; rep < 100; rep++) {
                     Thread[] who = new Thread[parts];
+                    int[] hits = new int[parts];
                     p.run(parts, part -> {
                         who[part] = Thread.currentThread();
+                        hits[part]++;
                         for (long i = 0, x = 0; i < 2000; i++) x += i; // a little work so workers get a chance to claim
                     });
-                    int chunks = Math.min(parts, 3);
+                    for (int h : hits) assertEquals(1, h);
+                    int chunks = Math.min(parts, Parallel.MAX_CHUNKS);
                     for (int c = 0; c < chunks; c++) {
-                        int from = parts * c / chunks, to = parts * (c + 1) / chunks;
+                        int from = (int) ((long) parts * c / chunks), to = (int) ((long) parts * (c + 1) / chunks);
                         for (int i = from; i < to; i++) assertSame(who[from], who[i], "parts " + parts + ": part " + i + " left its chunk");
                     }
                     if (Arrays.stream(who).distinct().count() > 1) spread++;
                 }
             }
-            assertTrue(spread > 0, "the workers never ran a chunk");
+            assertTrue(spread > 0, "the workers never ran a part");
         }
+    }
+
+    @Test
+    void partsForCutsOneToFourPartsPerThread() {
+        assertEquals(1, ExecContext.partsFor(1, 1L << 40, 1));
+        assertEquals(1, ExecContext.partsFor(2, 1, 1));
+        assertEquals(1, ExecContext.partsFor(2, 30_000, 16_384));
+        assertEquals(2, ExecContext.partsFor(2, 40_000, 16_384));
+        assertEquals(3, ExecContext.partsFor(2, 3, 1));
+        assertEquals(8, ExecContext.partsFor(2, 1000, 1));
+        assertEquals(16, ExecContext.partsFor(4, 1L << 40, 1));
     }
 
     @Test

@@ -212,7 +212,7 @@ final class ShapeOps {
             this.requant = requant; this.sb = sb; this.outZp = outZp; this.lo = lo; this.hi = hi; this.flo = flo; this.fhi = fhi;
             long total = 0;
             for (int d : axisDims) total += (long) outer * d * inner;
-            this.parts = total >= 32768 ? Math.max(1, threads) : 1;
+            this.parts = ExecContext.partsFor(threads, total, 16384);
         }
 
         @Override

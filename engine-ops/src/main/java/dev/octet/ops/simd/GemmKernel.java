@@ -23,8 +23,8 @@ import java.util.Arrays;
  * ONNX's float scale rounded half to even. Float: the tile is the reference's k-ordered sum, then bias and clamp as the reference does.
  *
  * <p>Rows are processed in blocks of {@link #BLOCK} tiles; within a block every panel is swept over all its tiles.
- * Work is split at compile time, from the layer shape and the intra-op thread count, into {@code parts} (one per
- * thread) contiguous ranges either of 4-row tiles (many output pixels) or of weight panels (few pixels, many output
+ * Work is split at compile time, from the layer shape and the intra-op thread count, into {@code parts} (one to four
+ * per thread) contiguous ranges either of 4-row tiles (many output pixels) or of weight panels (few pixels, many output
  * channels: the 7x7/14x14 and fully connected layers, where splitting pixels would leave parts unequal and make every
  * thread stream the whole filter). Each part has its own slice of scratch, and every output element is computed by the
  * same micro-kernel call over the whole K whatever the split, so results do not depend on the thread count.
@@ -122,11 +122,14 @@ final class GemmKernel implements Kernel {
     static final long MIN_PARALLEL_MACS = 150_000;
 
     /**
-     * How to split a layer over {@code threads}: {parts, 1 if parts are panel ranges else 0}. The estimated time of the
-     * slowest part, in tile x panel units (4 rows x NR columns x K multiply-accumulates), plus one unit per panel load
-     * per block (each block re-streams its panels of the int32-packed filter: K x NR x 4 bytes, about as long as a
-     * tile-panel's arithmetic once the filter is out of L2) and a quarter per gathered tile (im2col; a panel split
-     * gathers every tile in every part), decides between tile ranges and panel ranges; near-ties go to tiles.
+     * How to split a layer over {@code threads}: {parts, 1 if parts are panel ranges else 0}. First the direction: the
+     * estimated time of the slowest of {@code threads} equal shares, in tile x panel units (4 rows x NR columns x K
+     * multiply-accumulates), plus one unit per panel load per block (each block re-streams its panels of the
+     * int32-packed filter: K x NR x 4 bytes, about as long as a tile-panel's arithmetic once the filter is out of L2)
+     * and a quarter per gathered tile (im2col; a panel split gathers every tile in every part), decides between tile
+     * ranges and panel ranges; near-ties go to tiles. Then the count: a few parts per thread (the pool hands them out
+     * first come first served, so a descheduled thread delays a call by one part), as long as a tile part keeps 8 tiles
+     * and a panel part 2 panels (1x1) or the split stays one part per thread (im2col, which gathers per part).
      */
     static int[] split(int threads, long macs, int m, int n, int nr, boolean im2col) {
         int tiles = (m + 3) / 4, panels = (n + nr - 1) / nr;
@@ -136,9 +139,13 @@ final class GemmKernel implements Kernel {
         double gather = im2col ? 0.25 : 0;
         double byTiles = (double) tp * panels + (double) ((tp + BLOCK - 1) / BLOCK) * panels + gather * tp;
         double byPanels = (double) tiles * np + (double) ((tiles + BLOCK - 1) / BLOCK) * np + gather * tiles;
-        if (pp > 1 && byPanels < 0.95 * byTiles) return new int[] {pp, 1};
-        return new int[] {pr, 0};
+        if (pp > 1 && byPanels < 0.95 * byTiles) {
+            return new int[] {im2col ? pp : Math.max(pp, Math.min(PARTS_PER_THREAD * threads, panels / 2)), 1};
+        }
+        return new int[] {Math.max(pr, Math.min(PARTS_PER_THREAD * threads, tiles / 8)), 0};
     }
+
+    private static final int PARTS_PER_THREAD = ExecContext.PARTS_PER_THREAD;
 
     /**
      * A quantized kernel. {@code w} is [N][K] as stored (uint8 when {@code wUnsigned}), {@code wZp} per output channel,

@@ -377,7 +377,7 @@ final class SimdElementwiseOps {
             this.n = n;
             this.name = name + (period > 0 ? "-bcast" : "");
             this.period = period;
-            this.parts = Math.max(1, Math.min(threads, n / Math.max(1, minPart())));
+            this.parts = ExecContext.partsFor(threads, n, minPart());
         }
 
         /** Runs [s, e): in whole periods when an operand repeats (each period starts that operand over). */

@@ -26,13 +26,14 @@ class GemmSplitTest {
         // {parts, 1 = panel ranges}; NR = 64 columns per panel (512-bit)
         assertArrayEquals(new int[] {1, 0}, GemmKernel.split(1, 1L << 30, 3136, 144, 64, false), "one thread");
         assertArrayEquals(new int[] {1, 0}, GemmKernel.split(2, 10_000, 49, 16, 64, false), "too small to split");
-        assertArrayEquals(new int[] {2, 0}, GemmKernel.split(2, 3136L * 24 * 144, 3136, 144, 64, false), "56x56: pixels");
-        assertArrayEquals(new int[] {2, 1}, GemmKernel.split(2, 49L * 160 * 960, 49, 960, 64, false), "7x7, 960 channels: panels");
+        assertArrayEquals(new int[] {8, 0}, GemmKernel.split(2, 3136L * 24 * 144, 3136, 144, 64, false), "56x56: pixels, 4 parts per thread");
+        assertArrayEquals(new int[] {7, 1}, GemmKernel.split(2, 49L * 160 * 960, 49, 960, 64, false), "7x7, 960 channels: panels, 2+ per part");
         assertArrayEquals(new int[] {2, 0}, GemmKernel.split(2, 49L * 960 * 160, 49, 160, 64, false), "7x7, 160 channels: pixels");
-        assertArrayEquals(new int[] {2, 1}, GemmKernel.split(2, 1280L * 1001, 1, 1001, 64, false), "one pixel: panels");
-        assertArrayEquals(new int[] {4, 1}, GemmKernel.split(4, 1280L * 1001, 1, 1001, 64, false));
+        assertArrayEquals(new int[] {8, 1}, GemmKernel.split(2, 1280L * 1001, 1, 1001, 64, false), "one pixel: panels");
+        assertArrayEquals(new int[] {8, 1}, GemmKernel.split(4, 1280L * 1001, 1, 1001, 64, false));
+        assertArrayEquals(new int[] {2, 1}, GemmKernel.split(2, 49L * 64 * 9 * 960, 49, 960, 64, true), "im2col panels: one part per thread");
         assertArrayEquals(new int[] {1, 0}, GemmKernel.split(2, 1L << 20, 1, 64, 64, false), "one tile, one panel: nothing to split");
-        assertArrayEquals(new int[] {2, 0}, GemmKernel.split(2, 3136L * 64 * 16, 3136, 16, 64, true), "a single panel: pixels");
+        assertArrayEquals(new int[] {8, 0}, GemmKernel.split(2, 3136L * 64 * 16, 3136, 16, 64, true), "a single panel: pixels");
     }
 
     private static ByteBuffer le(Object data) {
