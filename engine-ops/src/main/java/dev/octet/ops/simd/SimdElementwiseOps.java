@@ -72,15 +72,13 @@ final class SimdElementwiseOps {
         final int per = period;
         if (t == DataType.FLOAT32) {
             float[] r = QuantMath.activationRangeFloat(act);
-            warmUp("f32-bin/" + bits + "/" + op, () -> {
+            warmUp("f32-bin/" + bits + "/" + op + "/" + sa + sb, () -> {
                 float[] x = new float[WARM_N], z = new float[WARM_N];
                 for (int i = 0; i < WARM_N; i++) x[i] = i * 0.25f - 7f;
-                for (int sx = 0; sx < 2; sx++) {
-                    switch (bits) {
-                        case 512 -> EwKernel512.binF(op, x, 0, sx, x, 0, 1, z, 0, WARM_N, r[0], r[1]);
-                        case 256 -> EwKernel256.binF(op, x, 0, sx, x, 0, 1, z, 0, WARM_N, r[0], r[1]);
-                        default -> EwKernel128.binF(op, x, 0, sx, x, 0, 1, z, 0, WARM_N, r[0], r[1]);
-                    }
+                switch (bits) {
+                    case 512 -> EwKernel512.binF(op, x, 0, sa, x, 0, sb, z, 0, WARM_N, r[0], r[1]);
+                    case 256 -> EwKernel256.binF(op, x, 0, sa, x, 0, sb, z, 0, WARM_N, r[0], r[1]);
+                    default -> EwKernel128.binF(op, x, 0, sa, x, 0, sb, z, 0, WARM_N, r[0], r[1]);
                 }
             });
             return new Ew(bits, n, per, threads, "f32-" + op) {
@@ -113,13 +111,13 @@ final class SimdElementwiseOps {
             int[] m = QuantMath.quantizeMultiplier((double) (qa.scale() * qb.scale() / qo.scale()));
             if (m[1] > 0) return null;
             QMul q = new QMul(u, mask, -qa.zeroPoint(), -qb.zeroPoint(), qo.zeroPoint(), m[0], half(m[1]), neg(m[1]), -m[1], range[0], range[1]);
-            warmUp("q-mul/" + bits + "/" + u, () -> {
+            warmUp("q-mul/" + bits + "/" + u + "/" + sa + sb, () -> {
                 byte[] x = warmBytes(), z = new byte[WARM_N];
-                for (int sx = 0; sx < 2; sx++) {
+                {
                     switch (bits) {
-                        case 512 -> EwKernel512.mul(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
-                        case 256 -> EwKernel256.mul(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
-                        default -> EwKernel128.mul(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                        case 512 -> EwKernel512.mul(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                        case 256 -> EwKernel256.mul(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                        default -> EwKernel128.mul(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
                     }
                 }
             });
@@ -150,13 +148,13 @@ final class SimdElementwiseOps {
         int mult2 = op == 1 ? -m2[0] : m2[0];
         QAdd q = new QAdd(u, mask, -qa.zeroPoint(), -qb.zeroPoint(), qo.zeroPoint(), m1[0], half(m1[1]), neg(m1[1]), -m1[1],
                 mult2, half(m2[1]), neg(m2[1]), -m2[1], mo[0], half(mo[1]), neg(mo[1]), -mo[1], range[0], range[1]);
-        warmUp("q-add/" + bits + "/" + u, () -> {
+        warmUp("q-add/" + bits + "/" + u + "/" + sa + sb, () -> {
             byte[] x = warmBytes(), z = new byte[WARM_N];
-            for (int sx = 0; sx < 2; sx++) {
+            {
                 switch (bits) {
-                    case 512 -> EwKernel512.add(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
-                    case 256 -> EwKernel256.add(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
-                    default -> EwKernel128.add(q, x, 0, sx, x, 0, 1, z, 0, WARM_N);
+                    case 512 -> EwKernel512.add(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                    case 256 -> EwKernel256.add(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                    default -> EwKernel128.add(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
                 }
             }
         });
@@ -342,8 +340,9 @@ final class SimdElementwiseOps {
     }
 
     /**
-     * Runs {@code fn} (a kernel on a private small problem) until C2 has compiled the kernel as a whole method, once
-     * per key per JVM and for at most a second: otherwise the first large runs of a model execute the vector loop
+     * Runs {@code fn} (a kernel on a private small problem, with the operand strides the layer will use, so the
+     * profile C2 compiles from is the layer's) until C2 has compiled the kernel as a whole method, once per key per JVM
+     * and for at most a second: otherwise the first large runs of a model execute the vector loop
      * interpreted and then on-stack-replaced with boxed vectors, ten or more times slower (measured: the 10 ADDs of
      * MobileNetV2 took 4.7 ms per run after 5 warm-up runs, 0.27 ms after 200). Off with {@code -Doctet.simd.nowarmup=true}.
      */
