@@ -44,6 +44,21 @@ public final class ExecContext {
 
     public float[] scratchFloats() { return scratchFloats; }
 
+    /**
+     * Parts to cut {@code items} units of work into for {@code threads} threads (a load-time decision): one per
+     * thread, up to {@value #PARTS_PER_THREAD} per thread while each keeps at least {@code minItems} units; 1 for one
+     * thread or too little work.
+     */
+    public static int partsFor(int threads, long items, long minItems) {
+        if (threads <= 1) return 1;
+        long byWork = items / Math.max(1, minItems);
+        if (byWork < 2) return 1;
+        return (int) Math.min(byWork, (long) threads * PARTS_PER_THREAD);
+    }
+
+    /** The most parts per thread {@link #partsFor} cuts. */
+    public static final int PARTS_PER_THREAD = 4;
+
     /** Number of intra-op threads kernels may split work across. */
     public int threads() { return parallel.threads(); }
 
@@ -52,4 +67,12 @@ public final class ExecContext {
      * Parts must write disjoint outputs so the result is the same for any thread count.
      */
     public void parallelFor(int parts, Parallel.Body body) { parallel.run(parts, body); }
+
+    /**
+     * Runs {@code task.run(this, part)} for part in [0, parts) across the intra-op threads and waits for all; the
+     * threads claim parts first come first served, so a few parts per thread ({@link #partsFor}) keep a busy machine
+     * from stalling a call. Keep the task in a field of the kernel so a run allocates nothing. Parts must write
+     * disjoint outputs (and use disjoint scratch, indexed by part) so the result is the same for any thread count.
+     */
+    public void parallelFor(int parts, Parallel.Task task) { parallel.run(parts, task, this); }
 }

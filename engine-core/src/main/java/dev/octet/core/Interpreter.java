@@ -1,5 +1,6 @@
 package dev.octet.core;
 
+import java.lang.ref.Cleaner;
 import java.util.Arrays;
 
 /**
@@ -7,13 +8,17 @@ import java.util.Arrays;
  * memory, so a run allocates nothing. An interpreter is <b>not thread-safe</b>: give each thread its own
  * (they are cheap next to the model, which they share). An interpreter is reusable: each {@link #run()} overwrites
  * the previous results. Close it to stop its intra-op worker threads; after {@link #close()} (which may be called
- * more than once) every method that touches its memory throws {@link IllegalStateException}.
+ * more than once) every method that touches its memory throws {@link IllegalStateException}. An interpreter that
+ * becomes unreachable without being closed has its workers stopped by a cleaner, so forgetting close() leaks no threads
+ * for long.
  */
 public final class Interpreter implements AutoCloseable {
     private final Model model;
     private final ExecContext ec;
     private final Object[] pools;
     private final Parallel parallel;
+    private static final Cleaner CLEANER = Cleaner.create();
+    private final Cleaner.Cleanable stopWorkers;
     private boolean profiling;
     private final long[] nodeNanos;
     private boolean closed;
@@ -21,6 +26,8 @@ public final class Interpreter implements AutoCloseable {
     Interpreter(Model model) {
         this.model = model;
         this.parallel = new Parallel(model.options().threads());
+        Parallel pool = parallel; // the cleaning action must not reach this interpreter
+        this.stopWorkers = pool.threads() > 1 ? CLEANER.register(this, pool::close) : null;
         int nt = model.tensors().size();
         this.ec = new ExecContext(nt, parallel);
         ArenaPlan plan = model.plan();
@@ -184,6 +191,7 @@ public final class Interpreter implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        parallel.close();
+        if (stopWorkers != null) stopWorkers.clean();
+        else parallel.close();
     }
 }

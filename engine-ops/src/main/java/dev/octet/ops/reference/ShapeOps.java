@@ -4,6 +4,7 @@ import dev.octet.core.DataType;
 import dev.octet.core.ExecContext;
 import dev.octet.core.Kernel;
 import dev.octet.core.Ops;
+import dev.octet.core.Parallel;
 import dev.octet.core.PrepareContext;
 import dev.octet.core.QuantMath;
 import dev.octet.core.QuantParams;
@@ -168,7 +169,7 @@ final class ShapeOps {
         switch (t) {
             case FLOAT32 -> {
                 float[] r = QuantMath.activationRangeFloat(act);
-                return new ConcatKernel(t, ids, ctx.outputId(0), outer, inner, axisDims, null, null, 0, 0, 0, r[0], r[1]);
+                return new ConcatKernel(ctx.options().threads(), t, ids, ctx.outputId(0), outer, inner, axisDims, null, null, 0, 0, 0, r[0], r[1]);
             }
             case UINT8, INT8 -> {
                 QuantParams qo = Checks.perTensor(ctx, out, "output");
@@ -183,12 +184,12 @@ final class ShapeOps {
                     biases[i] = -qi.zeroPoint() * scales[i];
                 }
                 int[] r = QuantMath.activationRange(act, qo.scale(), qo.zeroPoint(), t.minValue(), t.maxValue());
-                return new ConcatKernel(t, ids, ctx.outputId(0), outer, inner, axisDims, requant, new float[][] {scales, biases}, qo.zeroPoint(), r[0], r[1], 0, 0);
+                return new ConcatKernel(ctx.options().threads(), t, ids, ctx.outputId(0), outer, inner, axisDims, requant, new float[][] {scales, biases}, qo.zeroPoint(), r[0], r[1], 0, 0);
             }
             case INT32, INT64, INT16, BOOL -> {
                 if (!act.equals("NONE") && t != DataType.INT32) throw ctx.unsupported("fused activation on " + t.lowerName() + " CONCATENATION");
                 int[] r = Checks.activationRangeInt32(act);
-                return new ConcatKernel(t, ids, ctx.outputId(0), outer, inner, axisDims, null, null, 0, r[0], r[1], 0, 0);
+                return new ConcatKernel(ctx.options().threads(), t, ids, ctx.outputId(0), outer, inner, axisDims, null, null, 0, r[0], r[1], 0, 0);
             }
             default -> throw ctx.unsupported("CONCATENATION on " + t.lowerName() + " tensors is not supported");
         }
@@ -201,25 +202,39 @@ final class ShapeOps {
         final boolean[] requant;
         final float[][] sb;
         final float flo, fhi;
+        /** Parts across the intra-op threads: each copies the same slice of every input row (one contiguous range each). */
+        final int parts;
+        private final Parallel.Task task = this::part;
 
-        ConcatKernel(DataType type, int[] ins, int out, int outer, int inner, int[] axisDims, boolean[] requant, float[][] sb,
+        ConcatKernel(int threads, DataType type, int[] ins, int out, int outer, int inner, int[] axisDims, boolean[] requant, float[][] sb,
                      int outZp, int lo, int hi, float flo, float fhi) {
             this.type = type; this.ins = ins; this.out = out; this.outer = outer; this.inner = inner; this.axisDims = axisDims;
             this.requant = requant; this.sb = sb; this.outZp = outZp; this.lo = lo; this.hi = hi; this.flo = flo; this.fhi = fhi;
+            long total = 0;
+            for (int d : axisDims) total += (long) outer * d * inner;
+            this.parts = ExecContext.partsFor(threads, total, 16384);
         }
 
         @Override
         public void run(ExecContext ec) {
+            if (parts == 1) part(ec, 0);
+            else ec.parallelFor(parts, task);
+        }
+
+        /** Elements [len*p/parts, len*(p+1)/parts) of every input row: the same per-element arithmetic for any split. */
+        private void part(ExecContext ec, int p) {
             int outRow = 0;
             for (int d : axisDims) outRow += d * inner;
             int ob = ec.offset(out);
             for (int i = 0; i < ins.length; i++) {
-                int len = axisDims[i] * inner;
+                int full = axisDims[i] * inner;
                 int ib = ec.offset(ins[i]);
                 int colStart = 0;
                 for (int j = 0; j < i; j++) colStart += axisDims[j] * inner;
+                int e0 = (int) ((long) full * p / parts), e1 = (int) ((long) full * (p + 1) / parts);
+                int len = e1 - e0;
                 for (int k = 0; k < outer; k++) {
-                    int src = ib + k * len, dst = ob + k * outRow + colStart;
+                    int src = ib + k * full + e0, dst = ob + k * outRow + colStart + e0;
                     switch (type) {
                         case FLOAT32 -> {
                             float[] x = ec.floats(ins[i]), y = ec.floats(out);

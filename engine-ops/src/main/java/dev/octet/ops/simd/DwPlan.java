@@ -74,7 +74,8 @@ final class DwPlan {
         this.biasF = biasF;
         this.flo = flo;
         this.fhi = fhi;
-        this.parts = Math.max(1, Math.min(threads, rows()));
+        // one part per thread, up to 4 per thread while each keeps 6 output rows (a part re-widens kH-1 input rows)
+        this.parts = threads <= 1 ? 1 : Math.max(1, Math.max(Math.min(threads, rows()), Math.min(4 * threads, rows() / 6)));
     }
 
     static int roundUp(int v, int m) { return (v + m - 1) / m * m; }

@@ -23,8 +23,11 @@ import java.util.Arrays;
  * ONNX's float scale rounded half to even. Float: the tile is the reference's k-ordered sum, then bias and clamp as the reference does.
  *
  * <p>Rows are processed in blocks of {@link #BLOCK} tiles; within a block every panel is swept over all its tiles.
- * Work is split into {@code parts} contiguous ranges of 4-row tiles (fixed at compile time from the intra-op
- * thread count); each part has its own slice of scratch, and every output is computed the same way whatever the split.
+ * Work is split at compile time, from the layer shape and the intra-op thread count, into {@code parts} (one to four
+ * per thread) contiguous ranges either of 4-row tiles (many output pixels) or of weight panels (few pixels, many output
+ * channels: the 7x7/14x14 and fully connected layers, where splitting pixels would leave parts unequal and make every
+ * thread stream the whole filter). Each part has its own slice of scratch, and every output element is computed by the
+ * same micro-kernel call over the whole K whatever the split, so results do not depend on the thread count.
  */
 final class GemmKernel implements Kernel {
     /** Convolution geometry (null for fully connected). */
@@ -43,6 +46,8 @@ final class GemmKernel implements Kernel {
     record Requant(boolean onnx, int[] multiplier, int[] shift, boolean single, float[] scale, int zeroPoint, int min, int max) {}
 
     private final int bits, nr, parts;
+    private final boolean splitPanels; // parts are ranges of panels (else ranges of tiles)
+    private final dev.octet.core.Parallel.Task task = this::part;
     private final int m, k, n, panels;
     private final Shape shape; // null: direct rows
     private final boolean direct, floating;
@@ -62,11 +67,12 @@ final class GemmKernel implements Kernel {
     private final float[] wPackedF, biasF;
     private final float fmin, fmax;
 
-    private GemmKernel(int bits, int parts, Shape shape, int m, int k, int n, int[] ids, boolean floating, int[] wPacked, int[] biasAdj,
+    private GemmKernel(int bits, int[] split, Shape shape, int m, int k, int n, int[] ids, boolean floating, int[] wPacked, int[] biasAdj,
                        int mask, byte pad, Requant rq, float[] wPackedF, float[] biasF, float fmin, float fmax) {
         this.bits = bits;
         this.nr = bits / 8;
-        this.parts = parts;
+        this.parts = split[0];
+        this.splitPanels = split[1] == 1;
         this.m = m;
         this.k = k;
         this.n = n;
@@ -112,11 +118,34 @@ final class GemmKernel implements Kernel {
      */
     static final int BLOCK = 16;
 
+    /** Below this many multiply-accumulates a layer runs on one thread: the hand-off would cost more than it saves. */
+    static final long MIN_PARALLEL_MACS = 150_000;
+
     /**
-     * Parts of the row range: one per thread would leave a thread idle whenever another is descheduled, so with
-     * several threads the rows are cut into 4 parts per thread (claimed dynamically), each with its own scratch.
+     * How to split a layer over {@code threads}: {parts, 1 if parts are panel ranges else 0}. First the direction: the
+     * estimated time of the slowest of {@code threads} equal shares, in tile x panel units (4 rows x NR columns x K
+     * multiply-accumulates), plus one unit per panel load per block (each block re-streams its panels of the
+     * int32-packed filter: K x NR x 4 bytes, about as long as a tile-panel's arithmetic once the filter is out of L2)
+     * and a quarter per gathered tile (im2col; a panel split gathers every tile in every part), decides between tile
+     * ranges and panel ranges; near-ties go to tiles. Then the count: a few parts per thread (the pool hands them out
+     * first come first served, so a descheduled thread delays a call by one part), as long as a tile part keeps 8 tiles
+     * and a panel part 2 panels (1x1) or the split stays one part per thread (im2col, which gathers per part).
      */
-    private static int partsFor(int threads, int m) { return Math.max(1, Math.min(threads == 1 ? 1 : 4 * threads, (m + 3) / 4)); }
+    static int[] split(int threads, long macs, int m, int n, int nr, boolean im2col) {
+        int tiles = (m + 3) / 4, panels = (n + nr - 1) / nr;
+        if (threads <= 1 || macs < MIN_PARALLEL_MACS) return new int[] {1, 0};
+        int pr = Math.min(threads, tiles), pp = Math.min(threads, panels);
+        int tp = (tiles + pr - 1) / pr, np = (panels + pp - 1) / pp;
+        double gather = im2col ? 0.25 : 0;
+        double byTiles = (double) tp * panels + (double) ((tp + BLOCK - 1) / BLOCK) * panels + gather * tp;
+        double byPanels = (double) tiles * np + (double) ((tiles + BLOCK - 1) / BLOCK) * np + gather * tiles;
+        if (pp > 1 && byPanels < 0.95 * byTiles) {
+            return new int[] {im2col ? pp : Math.max(pp, Math.min(PARTS_PER_THREAD * threads, panels / 2)), 1};
+        }
+        return new int[] {Math.max(pr, Math.min(PARTS_PER_THREAD * threads, tiles / 8)), 0};
+    }
+
+    private static final int PARTS_PER_THREAD = ExecContext.PARTS_PER_THREAD;
 
     /**
      * A quantized kernel. {@code w} is [N][K] as stored (uint8 when {@code wUnsigned}), {@code wZp} per output channel,
@@ -137,10 +166,11 @@ final class GemmKernel implements Kernel {
             }
             biasAdj[c] = bias[c] - xZp * sum;
         }
-        int parts = partsFor(threads, m);
+        int[] split = split(threads, (long) m * k * n, m, n, nr, s != null && !s.direct());
+        int parts = split[0];
         ctx.requestScratch(DataType.Storage.INT, parts * 4 * nr);
         if (s != null && !s.direct()) ctx.requestScratch(DataType.Storage.BYTE, Math.multiplyExact(parts * BLOCK * 4, k));
-        return new GemmKernel(bits, parts, s, m, k, n, ids, false, packed, biasAdj, xUnsigned ? 0xFF : -1, (byte) xZp, rq, null, null, 0, 0);
+        return new GemmKernel(bits, split, s, m, k, n, ids, false, packed, biasAdj, xUnsigned ? 0xFF : -1, (byte) xZp, rq, null, null, 0, 0);
     }
 
     /** A float kernel: {@code w} [N][K], {@code bias} [N], clamp range [min, max]. */
@@ -152,14 +182,15 @@ final class GemmKernel implements Kernel {
             int p = c / nr, j = c % nr;
             for (int i = 0; i < k; i++) packed[(p * k + i) * nr + j] = w[c * k + i];
         }
-        int parts = partsFor(threads, m);
         boolean im2col = s != null && !s.direct();
+        int[] split = split(threads, (long) m * k * n, m, n, nr, im2col);
+        int parts = split[0];
         ctx.requestScratch(DataType.Storage.FLOAT, Math.multiplyExact(parts, 4 * nr + (im2col ? Math.multiplyExact(BLOCK * 4, k) : 0)));
-        return new GemmKernel(bits, parts, s, m, k, n, ids, true, null, null, 0, (byte) 0, null, packed, bias.clone(), min, max);
+        return new GemmKernel(bits, split, s, m, k, n, ids, true, null, null, 0, (byte) 0, null, packed, bias.clone(), min, max);
     }
 
     @Override
-    public String variant() { return "simd-gemm-" + bits + (direct ? "" : "-im2col"); }
+    public String variant() { return "simd-gemm-" + bits + (direct ? "" : "-im2col") + (parts > 1 ? (splitPanels ? "-split" + parts + "n" : "-split" + parts + "m") : ""); }
 
     @Override
     public long macs() { return (long) m * k * n; }
@@ -169,21 +200,28 @@ final class GemmKernel implements Kernel {
         if (parts == 1) {
             part(ec, 0);
         } else {
-            ec.parallelFor(parts, p -> part(ec, p));
+            ec.parallelFor(parts, task);
         }
     }
 
     private void part(ExecContext ec, int p) {
         int tiles = (m + 3) / 4;
-        int t0 = (int) ((long) p * tiles / parts), t1 = (int) ((long) (p + 1) * tiles / parts);
-        if (floating) {
-            floatPart(ec, p, t0, t1);
+        int t0 = 0, t1 = tiles, pn0 = 0, pn1 = panels;
+        if (splitPanels) {
+            pn0 = (int) ((long) p * panels / parts);
+            pn1 = (int) ((long) (p + 1) * panels / parts);
         } else {
-            intPart(ec, p, t0, t1);
+            t0 = (int) ((long) p * tiles / parts);
+            t1 = (int) ((long) (p + 1) * tiles / parts);
+        }
+        if (floating) {
+            floatPart(ec, p, t0, t1, pn0, pn1);
+        } else {
+            intPart(ec, p, t0, t1, pn0, pn1);
         }
     }
 
-    private void intPart(ExecContext ec, int p, int t0, int t1) {
+    private void intPart(ExecContext ec, int p, int t0, int t1, int pn0, int pn1) {
         byte[] x = ec.bytes(inputId);
         int xOff = ec.offset(inputId);
         byte[] y = ec.bytes(outputId);
@@ -199,7 +237,7 @@ final class GemmKernel implements Kernel {
             }
             byte[] src = direct ? x : col;
             int base = direct ? xOff + mb * k : cOff;
-            for (int pn = 0; pn < panels; pn++) {
+            for (int pn = pn0; pn < pn1; pn++) {
                 int wOff = pn * k * nr, c0 = pn * nr, cols = Math.min(nr, n - c0);
                 for (int t = tb; t < tbEnd; t++) {
                     int m0 = t * 4, rows = Math.min(4, m - m0);
@@ -289,7 +327,7 @@ final class GemmKernel implements Kernel {
         }
     }
 
-    private void floatPart(ExecContext ec, int p, int t0, int t1) {
+    private void floatPart(ExecContext ec, int p, int t0, int t1, int pn0, int pn1) {
         float[] x = ec.floats(inputId);
         int xOff = ec.offset(inputId);
         float[] y = ec.floats(outputId);
@@ -304,7 +342,7 @@ final class GemmKernel implements Kernel {
             }
             float[] src = direct ? x : scratch;
             int base = direct ? xOff + mb * k : cOff;
-            for (int pn = 0; pn < panels; pn++) {
+            for (int pn = pn0; pn < pn1; pn++) {
                 int wOff = pn * k * nr, c0 = pn * nr, cols = Math.min(nr, n - c0);
                 for (int t = tb; t < tbEnd; t++) {
                     int m0 = t * 4, rows = Math.min(4, m - m0);

@@ -235,15 +235,21 @@ final class SimdDepthwiseOps {
             this.bits = bits;
         }
 
+        /** Part {@code part} of {@code p.parts}: a contiguous range of output rows (one scratch slice per part). */
+        private final dev.octet.core.Parallel.Task task = this::partOf;
+
+        private void partOf(ExecContext ec, int part) {
+            int rows = p.rows(), parts = p.parts;
+            rows(ec, (int) ((long) rows * part / parts), (int) ((long) rows * (part + 1) / parts), part);
+        }
+
         @Override
         public void run(ExecContext ec) {
-            int parts = Math.min(p.parts, ec.threads());
-            int rows = p.rows();
-            if (parts <= 1) {
-                rows(ec, 0, rows, 0);
+            if (p.parts <= 1 || ec.threads() <= 1) {
+                rows(ec, 0, p.rows(), 0);
                 return;
             }
-            ec.parallelFor(parts, part -> rows(ec, (int) ((long) rows * part / parts), (int) ((long) rows * (part + 1) / parts), part));
+            ec.parallelFor(p.parts, task);
         }
 
         private void rows(ExecContext ec, int r0, int r1, int part) {

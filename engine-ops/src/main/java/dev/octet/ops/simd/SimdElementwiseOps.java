@@ -72,6 +72,15 @@ final class SimdElementwiseOps {
         final int per = period;
         if (t == DataType.FLOAT32) {
             float[] r = QuantMath.activationRangeFloat(act);
+            warmUp("f32-bin/" + bits + "/" + op + "/" + sa + sb, () -> {
+                float[] x = new float[WARM_N], z = new float[WARM_N];
+                for (int i = 0; i < WARM_N; i++) x[i] = i * 0.25f - 7f;
+                switch (bits) {
+                    case 512 -> EwKernel512.binF(op, x, 0, sa, x, 0, sb, z, 0, WARM_N, r[0], r[1]);
+                    case 256 -> EwKernel256.binF(op, x, 0, sa, x, 0, sb, z, 0, WARM_N, r[0], r[1]);
+                    default -> EwKernel128.binF(op, x, 0, sa, x, 0, sb, z, 0, WARM_N, r[0], r[1]);
+                }
+            });
             return new Ew(bits, n, per, threads, "f32-" + op) {
                 @Override
                 void part(ExecContext ec, int s, int e) {
@@ -102,6 +111,16 @@ final class SimdElementwiseOps {
             int[] m = QuantMath.quantizeMultiplier((double) (qa.scale() * qb.scale() / qo.scale()));
             if (m[1] > 0) return null;
             QMul q = new QMul(u, mask, -qa.zeroPoint(), -qb.zeroPoint(), qo.zeroPoint(), m[0], half(m[1]), neg(m[1]), -m[1], range[0], range[1]);
+            warmUp("q-mul/" + bits + "/" + u + "/" + sa + sb, () -> {
+                byte[] x = warmBytes(), z = new byte[WARM_N];
+                {
+                    switch (bits) {
+                        case 512 -> EwKernel512.mul(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                        case 256 -> EwKernel256.mul(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                        default -> EwKernel128.mul(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                    }
+                }
+            });
             return new Ew(bits, n, per, threads, "q-mul") {
                 @Override
                 void part(ExecContext ec, int s, int e) {
@@ -129,6 +148,16 @@ final class SimdElementwiseOps {
         int mult2 = op == 1 ? -m2[0] : m2[0];
         QAdd q = new QAdd(u, mask, -qa.zeroPoint(), -qb.zeroPoint(), qo.zeroPoint(), m1[0], half(m1[1]), neg(m1[1]), -m1[1],
                 mult2, half(m2[1]), neg(m2[1]), -m2[1], mo[0], half(mo[1]), neg(mo[1]), -mo[1], range[0], range[1]);
+        warmUp("q-add/" + bits + "/" + u + "/" + sa + sb, () -> {
+            byte[] x = warmBytes(), z = new byte[WARM_N];
+            {
+                switch (bits) {
+                    case 512 -> EwKernel512.add(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                    case 256 -> EwKernel256.add(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                    default -> EwKernel128.add(q, x, 0, sa, x, 0, sb, z, 0, WARM_N);
+                }
+            }
+        });
         return new Ew(bits, n, per, threads, op == 1 ? "q-sub" : "q-add") {
             @Override
             void part(ExecContext ec, int s, int e) {
@@ -185,16 +214,40 @@ final class SimdElementwiseOps {
         byte flip = u ? (byte) 0x80 : 0;
         byte blo = (byte) (lo ^ (u ? 0x80 : 0)), bhi = (byte) (hi ^ (u ? 0x80 : 0));
         int rows = batches * w.outH();
-        return new Ew(bits, rows, ctx.options().threads(), (isFloat ? "f32" : "q") + (average ? "-avgpool" : "-maxpool")) {
+        warmUp((isFloat ? "f32" : "q") + (average ? "-avgpool/" : "-maxpool/") + bits + "/" + u, () -> {
+            int d = WARM_N / 4; // a 2x2 window over 4 pixels of d channels
+            if (isFloat) {
+                float[] x = new float[WARM_N], y = new float[d];
+                for (int i = 0; i < WARM_N; i++) x[i] = i * 0.5f - 9f;
+                switch (bits) {
+                    case 512 -> { if (average) EwKernel512.avgPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); else EwKernel512.maxPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); }
+                    case 256 -> { if (average) EwKernel256.avgPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); else EwKernel256.maxPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); }
+                    default -> { if (average) EwKernel128.avgPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); else EwKernel128.maxPoolF(x, 0, 2 * d, d, 2, 2, y, 0, d, flo, fhi); }
+                }
+            } else {
+                byte[] x = warmBytes(), y = new byte[d];
+                switch (bits) {
+                    case 512 -> { if (average) EwKernel512.avgPool(x, 0, 2 * d, d, 2, 2, y, 0, d, u, lo, hi); else EwKernel512.maxPool(x, 0, 2 * d, d, 2, 2, y, 0, d, flip, blo, bhi); }
+                    case 256 -> { if (average) EwKernel256.avgPool(x, 0, 2 * d, d, 2, 2, y, 0, d, u, lo, hi); else EwKernel256.maxPool(x, 0, 2 * d, d, 2, 2, y, 0, d, flip, blo, bhi); }
+                    default -> { if (average) EwKernel128.avgPool(x, 0, 2 * d, d, 2, 2, y, 0, d, u, lo, hi); else EwKernel128.maxPool(x, 0, 2 * d, d, 2, 2, y, 0, d, flip, blo, bhi); }
+                }
+            }
+        });
+        // Fewer output rows than threads (a global pool): also split the channels, csplit contiguous ranges.
+        int threads = ctx.options().threads();
+        int csplit = rows < threads && depth >= 64 * threads ? threads : 1;
+        return new Ew(bits, rows * csplit, threads, (isFloat ? "f32" : "q") + (average ? "-avgpool" : "-maxpool")) {
             @Override
             int minPart() { return 1; }
 
             @Override
-            void part(ExecContext ec, int r0, int r1) {
+            void part(ExecContext ec, int i0, int i1) {
                 int ih = w.inH(), iw = w.inW();
-                int inBase = ec.offset(ii), outBase = ec.offset(io);
                 int mask = u ? 0xFF : -1;
-                for (int r = r0; r < r1; r++) {
+                for (int item = i0; item < i1; item++) {
+                    int r = item / csplit, cs = item % csplit;
+                    int c0 = (int) ((long) depth * cs / csplit), nch = (int) ((long) depth * (cs + 1) / csplit) - c0;
+                    int inBase = ec.offset(ii) + c0, outBase = ec.offset(io) + c0;
                     int b = r / w.outH(), oy = r % w.outH();
                     int y0 = oy * w.strideH() - w.padTop();
                     int fy0 = Math.max(0, -y0), fy1 = Math.min(w.kH(), ih - y0);
@@ -207,16 +260,16 @@ final class SimdElementwiseOps {
                         if (isFloat) {
                             float[] x = ec.floats(ii), y = ec.floats(io);
                             int c = average && nr * nc == 0 ? 0 : average ? switch (bits) {
-                                case 512 -> EwKernel512.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                case 256 -> EwKernel256.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                default -> EwKernel128.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
+                                case 512 -> EwKernel512.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                case 256 -> EwKernel256.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                default -> EwKernel128.avgPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
                             } : switch (bits) {
-                                case 512 -> EwKernel512.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                case 256 -> EwKernel256.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
-                                default -> EwKernel128.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, depth, flo, fhi);
+                                case 512 -> EwKernel512.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                case 256 -> EwKernel256.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
+                                default -> EwKernel128.maxPoolF(x, start, iw * depth, depth, nr, nc, y, o, nch, flo, fhi);
                             };
                             if (average) {
-                                for (; c < depth; c++) {
+                                for (; c < nch; c++) {
                                     float acc = 0f;
                                     for (int fy = 0; fy < nr; fy++) {
                                         for (int fx = 0; fx < nc; fx++) acc += x[start + (fy * iw + fx) * depth + c];
@@ -226,7 +279,7 @@ final class SimdElementwiseOps {
                                     y[o + c] = fhi < v ? fhi : v;
                                 }
                             }
-                            for (; c < depth; c++) {
+                            for (; c < nch; c++) {
                                 float acc = -Float.MAX_VALUE;
                                 for (int fy = 0; fy < nr; fy++) {
                                     for (int fx = 0; fx < nc; fx++) {
@@ -240,16 +293,16 @@ final class SimdElementwiseOps {
                         } else {
                             byte[] x = ec.bytes(ii), y = ec.bytes(io);
                             int c = average && nr * nc == 0 ? 0 : average ? switch (bits) {
-                                case 512 -> EwKernel512.avgPool(x, start, iw * depth, depth, nr, nc, y, o, depth, u, lo, hi);
-                                case 256 -> EwKernel256.avgPool(x, start, iw * depth, depth, nr, nc, y, o, depth, u, lo, hi);
-                                default -> EwKernel128.avgPool(x, start, iw * depth, depth, nr, nc, y, o, depth, u, lo, hi);
+                                case 512 -> EwKernel512.avgPool(x, start, iw * depth, depth, nr, nc, y, o, nch, u, lo, hi);
+                                case 256 -> EwKernel256.avgPool(x, start, iw * depth, depth, nr, nc, y, o, nch, u, lo, hi);
+                                default -> EwKernel128.avgPool(x, start, iw * depth, depth, nr, nc, y, o, nch, u, lo, hi);
                             } : switch (bits) {
-                                case 512 -> EwKernel512.maxPool(x, start, iw * depth, depth, nr, nc, y, o, depth, flip, blo, bhi);
-                                case 256 -> EwKernel256.maxPool(x, start, iw * depth, depth, nr, nc, y, o, depth, flip, blo, bhi);
-                                default -> EwKernel128.maxPool(x, start, iw * depth, depth, nr, nc, y, o, depth, flip, blo, bhi);
+                                case 512 -> EwKernel512.maxPool(x, start, iw * depth, depth, nr, nc, y, o, nch, flip, blo, bhi);
+                                case 256 -> EwKernel256.maxPool(x, start, iw * depth, depth, nr, nc, y, o, nch, flip, blo, bhi);
+                                default -> EwKernel128.maxPool(x, start, iw * depth, depth, nr, nc, y, o, nch, flip, blo, bhi);
                             };
                             if (average) {
-                                for (; c < depth; c++) {
+                                for (; c < nch; c++) {
                                     int acc = 0, cnt = nr * nc;
                                     for (int fy = 0; fy < nr; fy++) {
                                         for (int fx = 0; fx < nc; fx++) acc += x[start + (fy * iw + fx) * depth + c] & mask;
@@ -258,7 +311,7 @@ final class SimdElementwiseOps {
                                     y[o + c] = (byte) QuantMath.clamp(v, lo, hi);
                                 }
                             }
-                            for (; c < depth; c++) {
+                            for (; c < nch; c++) {
                                 int acc = Integer.MIN_VALUE;
                                 for (int fy = 0; fy < nr; fy++) {
                                     for (int fx = 0; fx < nc; fx++) {
@@ -273,6 +326,30 @@ final class SimdElementwiseOps {
                 }
             }
         };
+    }
+
+    /** Elements of the private arrays the warm-up runs on. */
+    private static final int WARM_N = 256;
+
+    private static final java.util.Set<String> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static byte[] warmBytes() {
+        byte[] x = new byte[WARM_N];
+        for (int i = 0; i < WARM_N; i++) x[i] = (byte) (i * 37 + 11);
+        return x;
+    }
+
+    /**
+     * Runs {@code fn} (a kernel on a private small problem, with the operand strides the layer will use, so the
+     * profile C2 compiles from is the layer's) until C2 has compiled the kernel as a whole method, once per key per JVM
+     * and for at most a second: otherwise the first large runs of a model execute the vector loop
+     * interpreted and then on-stack-replaced with boxed vectors, ten or more times slower (measured: the 10 ADDs of
+     * MobileNetV2 took 4.7 ms per run after 5 warm-up runs, 0.27 ms after 200). Off with {@code -Doctet.simd.nowarmup=true}.
+     */
+    private static void warmUp(String key, Runnable fn) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(key)) return;
+        long end = System.nanoTime() + 1_000_000_000L;
+        for (int it = 0; it < 12000 && System.nanoTime() < end; it++) fn.run();
     }
 
     /** Shape s, without its leading 1s, equals the last dims of out (so it repeats along out's leading dims). */
@@ -299,7 +376,7 @@ final class SimdElementwiseOps {
             this.n = n;
             this.name = name + (period > 0 ? "-bcast" : "");
             this.period = period;
-            this.parts = Math.max(1, Math.min(threads, n / Math.max(1, minPart())));
+            this.parts = ExecContext.partsFor(threads, n, minPart());
         }
 
         /** Runs [s, e): in whole periods when an operand repeats (each period starts that operand over). */
@@ -321,14 +398,18 @@ final class SimdElementwiseOps {
 
         abstract void part(ExecContext ec, int start, int end);
 
+        /** Part k of {@link #parts}: a contiguous range of work items (whole periods when an operand repeats). */
+        private final dev.octet.core.Parallel.Task task = this::partOf;
+
+        private void partOf(ExecContext ec, int k) { range(ec, cut(k, parts), cut(k + 1, parts)); }
+
         @Override
         public void run(ExecContext ec) {
-            int p = Math.min(parts, ec.threads());
-            if (p <= 1) {
+            if (parts <= 1 || ec.threads() <= 1) {
                 range(ec, 0, n);
                 return;
             }
-            ec.parallelFor(p, k -> range(ec, cut(k, p), cut(k + 1, p)));
+            ec.parallelFor(parts, task);
         }
 
         @Override
