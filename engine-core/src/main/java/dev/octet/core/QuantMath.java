@@ -108,15 +108,23 @@ public final class QuantMath {
      */
     public static int[] activationRange(String activation, float outScale, int outZeroPoint, int qmin, int qmax) {
         String act = activation == null ? "NONE" : activation;
+        // zero point + quantized bound in long: with a tiny output scale (6 / 1e-9) the int sum would wrap and
+        // invert the range (found by fuzzing); TFLite's int arithmetic is undefined there, Octet saturates.
         return switch (act) {
             case "NONE" -> new int[] {qmin, qmax};
-            case "RELU" -> new int[] {Math.max(qmin, outZeroPoint + quantizeClampless(0f, outScale)), qmax};
-            case "RELU6" -> new int[] {Math.max(qmin, outZeroPoint + quantizeClampless(0f, outScale)),
-                    Math.min(qmax, outZeroPoint + quantizeClampless(6f, outScale))};
-            case "RELU_N1_TO_1" -> new int[] {Math.max(qmin, outZeroPoint + quantizeClampless(-1f, outScale)),
-                    Math.min(qmax, outZeroPoint + quantizeClampless(1f, outScale))};
+            case "RELU" -> new int[] {lower(qmin, outZeroPoint, 0f, outScale), qmax};
+            case "RELU6" -> new int[] {lower(qmin, outZeroPoint, 0f, outScale), upper(qmax, outZeroPoint, 6f, outScale)};
+            case "RELU_N1_TO_1" -> new int[] {lower(qmin, outZeroPoint, -1f, outScale), upper(qmax, outZeroPoint, 1f, outScale)};
             default -> throw new UnsupportedOpException("fused activation " + act, -1, "only NONE, RELU, RELU6, RELU_N1_TO_1 are supported on quantized ops");
         };
+    }
+
+    private static int lower(int qmin, int zeroPoint, float f, float scale) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(qmin, (long) zeroPoint + quantizeClampless(f, scale)));
+    }
+
+    private static int upper(int qmax, int zeroPoint, float f, float scale) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(qmax, (long) zeroPoint + quantizeClampless(f, scale)));
     }
 
     private static int quantizeClampless(float f, float scale) {

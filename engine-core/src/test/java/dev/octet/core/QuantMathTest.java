@@ -118,4 +118,15 @@ class QuantMathTest {
         assertArrayEquals(new int[] {0, 255}, QuantMath.activationRange("RELU6", 0.001f, 0, 0, 255));
         assertArrayEquals(new int[] {0, 20}, QuantMath.activationRange("RELU_N1_TO_1", 0.1f, 10, 0, 255));
     }
+
+    @Test
+    void activationRangeSaturatesInsteadOfWrapping() {
+        // RELU6 with an output scale of 1e-9: 6 / 1e-9 does not fit an int; the range must stay [zp, qmax]
+        // (the fuzzer found an int8 FULLY_CONNECTED whose range wrapped negative, so SIMD and reference differed).
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 127}, QuantMath.activationRange("RELU6", 1e-9f, 1, -128, 127));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {-128, 127}, QuantMath.activationRange("RELU_N1_TO_1", 1e-9f, 0, -128, 127));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {100, 255}, QuantMath.activationRange("RELU", 1e-9f, 100, 0, 255));
+        // ordinary scales are unchanged: RELU6 at scale 6/255, zero point 0 on uint8
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 255}, QuantMath.activationRange("RELU6", 6f / 255, 0, 0, 255));
+    }
 }

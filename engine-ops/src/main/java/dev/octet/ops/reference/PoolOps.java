@@ -71,6 +71,9 @@ final class PoolOps {
         public String variant() { return "reference-" + (average ? "avg" : "max"); }
 
         @Override
+        public long macs() { return (long) batches * depth * w.clippedTaps(); }
+
+        @Override
         public void run(ExecContext ec) {
             int ih = w.inH(), iw = w.inW();
             int inBase = ec.offset(in), outBase = ec.offset(out);

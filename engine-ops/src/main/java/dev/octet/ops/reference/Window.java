@@ -67,4 +67,21 @@ public record Window(int inH, int inW, int kH, int kW, int strideH, int strideW,
         }
         return new Window(inH, inW, kH, kW, sh, sw, dh, dw, outH, outW, padT, padL);
     }
+
+    /**
+     * Input pixels a pooling window reads over the whole output, clipped to the input (per batch and channel):
+     * the work of a pool, reported as its MACs so profiles and budgets see it.
+     */
+    public long clippedTaps() {
+        long rows = 0, cols = 0;
+        for (int oy = 0; oy < outH; oy++) {
+            int y0 = oy * strideH - padTop;
+            rows += Math.max(0, Math.min(kH, inH - y0) - Math.max(0, -y0));
+        }
+        for (int ox = 0; ox < outW; ox++) {
+            int x0 = ox * strideW - padLeft;
+            cols += Math.max(0, Math.min(kW, inW - x0) - Math.max(0, -x0));
+        }
+        return rows * cols;
+    }
 }

@@ -236,9 +236,13 @@ final class SimdElementwiseOps {
         // Fewer output rows than threads (a global pool): also split the channels, csplit contiguous ranges.
         int threads = ctx.options().threads();
         int csplit = rows < threads && depth >= 64 * threads ? threads : 1;
+        long taps = (long) batches * depth * w.clippedTaps();
         return new Ew(bits, rows * csplit, threads, (isFloat ? "f32" : "q") + (average ? "-avgpool" : "-maxpool")) {
             @Override
             int minPart() { return 1; }
+
+            @Override
+            public long macs() { return taps; }
 
             @Override
             void part(ExecContext ec, int i0, int i1) {
