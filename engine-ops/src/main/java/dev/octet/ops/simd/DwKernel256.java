@@ -51,7 +51,7 @@ final class DwKernel256 {
                     int key = b * p.inH + iy;
                     off[ky] = base + slot * p.rowLen;
                     if (slotKey[slot] != key) {
-                        p.fillRow(x, xOff, b, iy, buf, off[ky]);
+                        fillRow(p, x, xOff, b, iy, buf, off[ky]);
                         slotKey[slot] = key;
                     }
                 } else {
@@ -66,6 +66,43 @@ final class DwKernel256 {
                 if (p.kind == DwPlan.FLOAT) rowFloat(p, buf, off, iy0, (float[]) y, yOff);
                 else rowQuant(p, buf, off, iy0, (byte[]) y, yOff);
             }
+        }
+    }
+
+    /**
+     * {@link DwPlan#fillRow} with the widening of a quantized row (channel multiplier 1) vectorized: BS-lane byte loads
+     * widened to int, masked to unsigned, zero point removed, converted to float (exact); the scalar plan method
+     * handles float rows, channel multipliers and the tail.
+     */
+    private static void fillRow(DwPlan p, Object xArr, int xOff, int b, int iy, float[] buf, int base) {
+        if (p.kind == DwPlan.FLOAT || p.mult != 1) {
+            p.fillRow(xArr, xOff, b, iy, buf, base);
+            return;
+        }
+        Window win = p.win;
+        int C = p.outC;
+        int padCols = win.padLeft() * C;
+        java.util.Arrays.fill(buf, base, base + padCols, 0f);
+        int start = base + padCols;
+        int n = p.inW * C;
+        java.util.Arrays.fill(buf, start + n, base + p.wp * C, 0f);
+        int src = xOff + (b * p.inH + iy) * p.inW * p.inC;
+        byte[] x = (byte[]) xArr;
+        int zp = p.xZp;
+        int i = 0;
+        int vend = Math.min(n - L, x.length - src - BS.length()); // a BS load reads BS.length() bytes (more than L at 128 bits)
+        if (p.unsigned) {
+            for (; i <= vend; i += L) {
+                IntVector v = ((IntVector) ByteVector.fromArray(BS, x, src + i).convertShape(VectorOperators.B2I, IS, 0)).and(0xFF).sub(zp);
+                ((FloatVector) v.convertShape(VectorOperators.I2F, FS, 0)).intoArray(buf, start + i);
+            }
+            for (; i < n; i++) buf[start + i] = (x[src + i] & 0xFF) - zp;
+        } else {
+            for (; i <= vend; i += L) {
+                IntVector v = ((IntVector) ByteVector.fromArray(BS, x, src + i).convertShape(VectorOperators.B2I, IS, 0)).sub(zp);
+                ((FloatVector) v.convertShape(VectorOperators.I2F, FS, 0)).intoArray(buf, start + i);
+            }
+            for (; i < n; i++) buf[start + i] = x[src + i] - zp;
         }
     }
 
@@ -117,6 +154,29 @@ final class DwKernel256 {
                     IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
                     r = r.add(zp).max(lo).min(hi);
                     ((ByteVector) r.convertShape(VectorOperators.I2B, BS, 0)).intoArray(y, yOff + ox * C + c0);
+                }
+                continue;
+            }
+            if (p.kind == DwPlan.ONNX && n == L && BS.length() == L) {
+                // ONNX Runtime's requantization with its constants in registers: (float) (acc + bias) * scale, rounded
+                // half to even (magic number: exact below 2^22, and larger |v| saturate either way), + zero point, saturated
+                IntVector bias = IntVector.fromArray(IS, p.biasI, c0);
+                FloatVector sc = FloatVector.fromArray(FS, p.os, c0);
+                float zp = p.outZp, lo = p.lo, hi = p.hi;
+                for (int ox = 0; ox < outW; ox++, o += sC) {
+                    FloatVector acc = FloatVector.fromArray(FS, buf, r0 + o).mul(w00);
+                    acc = FloatVector.fromArray(FS, buf, r0 + o + dC).fma(w01, acc);
+                    acc = FloatVector.fromArray(FS, buf, r0 + o + 2 * dC).fma(w02, acc);
+                    acc = FloatVector.fromArray(FS, buf, r1 + o).fma(w10, acc);
+                    acc = FloatVector.fromArray(FS, buf, r1 + o + dC).fma(w11, acc);
+                    acc = FloatVector.fromArray(FS, buf, r1 + o + 2 * dC).fma(w12, acc);
+                    acc = FloatVector.fromArray(FS, buf, r2 + o).fma(w20, acc);
+                    acc = FloatVector.fromArray(FS, buf, r2 + o + dC).fma(w21, acc);
+                    acc = FloatVector.fromArray(FS, buf, r2 + o + 2 * dC).fma(w22, acc);
+                    IntVector a = ((IntVector) acc.convertShape(VectorOperators.F2I, IS, 0)).add(bias);
+                    FloatVector v = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(sc);
+                    v = v.add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+                    ((ByteVector) v.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0)).intoArray(y, yOff + ox * C + c0);
                 }
                 continue;
             }
