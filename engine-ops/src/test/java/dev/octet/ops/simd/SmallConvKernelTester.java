@@ -39,11 +39,13 @@ class SmallConvKernelTester {
         if (bits > SimdWidth.preferred()) return;
         String old = System.getProperty("octet.simd.bits");
         System.setProperty("octet.simd.bits", Integer.toString(bits));
+        System.setProperty("octet.simd.narrowConv", "false"); // 1x1 layers with <= 4 outputs would go to the narrow kernel
         try {
             Random r = new Random(31_000 + bits);
             for (int i = 0; i < cases(); i++) check(r, bits);
             System.out.printf("SmallConvKernelTester bits=%d: %d cases identical%n", bits, cases());
         } finally {
+            System.clearProperty("octet.simd.narrowConv");
             if (old == null) System.clearProperty("octet.simd.bits");
             else System.setProperty("octet.simd.bits", old);
         }
