@@ -24,6 +24,7 @@ public final class SimdOps {
     public static void registerAll(Map<String, KernelFactory> table) {
         SimdConvOps.register(table);        // CONV_2D, FULLY_CONNECTED, ONNX_QLINEAR_CONV (GEMM-based)
         SimdSmallConvOps.register(table);   // ONNX_QLINEAR_CONV with at most two vectors of output channels
+        SimdDirectConvOps.register(table);  // ONNX_QLINEAR_CONV narrow, exact in float: direct conv on float rows
         SimdNarrowConvOps.register(table);  // ONNX_QLINEAR_CONV 1x1 with at most 4 output channels
         SimdDepthwiseOps.register(table);   // DEPTHWISE_CONV_2D
         SimdElementwiseOps.register(table); // ADD, MUL, pools, LUT activations, ...

@@ -40,26 +40,40 @@ class SmallConvKernelTester {
         String old = System.getProperty("octet.simd.bits");
         System.setProperty("octet.simd.bits", Integer.toString(bits));
         System.setProperty("octet.simd.narrowConv", "false"); // 1x1 layers with <= 4 outputs would go to the narrow kernel
+        System.setProperty("octet.simd.directConv", "false"); // layers exact in float would go to the direct kernel
         try {
             Random r = new Random(31_000 + bits);
-            for (int i = 0; i < cases(); i++) check(r, bits);
+            for (int i = 0; i < cases(); i++) check(r, bits, false);
             System.out.printf("SmallConvKernelTester bits=%d: %d cases identical%n", bits, cases());
         } finally {
             System.clearProperty("octet.simd.narrowConv");
+            System.clearProperty("octet.simd.directConv");
             if (old == null) System.clearProperty("octet.simd.bits");
             else System.setProperty("octet.simd.bits", old);
         }
     }
 
-    void check(Random r, int bits) {
+    /**
+     * One random case; {@code direct}: shapes for {@link SimdDirectConvOps} (no dilation, strides to 3, windows to 5x5,
+     * 3-channel stems), whose kernel must then be used.
+     */
+    static void check(Random r, int bits, boolean direct) {
         int lanes = bits / 32;
         DataType tx = r.nextBoolean() ? DataType.UINT8 : DataType.INT8, tw = r.nextInt(4) == 0 ? DataType.UINT8 : DataType.INT8;
         int co = 1 + r.nextInt(2 * lanes), ci = r.nextInt(3) == 0 ? 1 + r.nextInt(40) : 1 + r.nextInt(8);
         int kh = 1 + r.nextInt(3), kw = r.nextInt(8) == 0 ? 5 : 1 + r.nextInt(3);
         int batch = 1 + r.nextInt(2), h = 1 + r.nextInt(20), w = 1 + r.nextInt(20);
         int sh = 1 + r.nextInt(2), sw = 1 + r.nextInt(2), dh = 1 + r.nextInt(2), dw = 1 + r.nextInt(2);
+        if (direct) {
+            dh = dw = 1;
+            if (r.nextInt(4) == 0) ci = 3; // stems
+            if (r.nextInt(5) == 0) kh = 4 + r.nextInt(2);
+            sh = 1 + r.nextInt(3);
+            sw = r.nextInt(3) == 0 ? 1 + r.nextInt(3) : sh;
+            if (r.nextInt(4) == 0) co = r.nextBoolean() ? lanes : 2 * lanes; // full vectors (unmasked stores)
+        }
         int[] pads = {r.nextInt(kh), r.nextInt(kw), r.nextInt(kh), r.nextInt(kw)};
-        if ((h + pads[0] + pads[2] - ((kh - 1) * dh + 1)) < 0 || (w + pads[1] + pads[3] - ((kw - 1) * dw + 1)) < 0) { check(r, bits); return; }
+        if ((h + pads[0] + pads[2] - ((kh - 1) * dh + 1)) < 0 || (w + pads[1] + pads[3] - ((kw - 1) * dw + 1)) < 0) { check(r, bits, direct); return; }
         int[] wzp = new int[co];
         float[] os = new float[co];
         for (int c = 0; c < co; c++) {
@@ -88,7 +102,17 @@ class SmallConvKernelTester {
         Model ref = Model.compile(graph, BuiltinOps.get(), ModelOptions.DEFAULT.withKernels(KernelMode.REFERENCE));
         Model simd = Model.compile(graph, BuiltinOps.get(), ModelOptions.DEFAULT.withKernels(KernelMode.SIMD).withThreads(threads));
         String desc = "QLINEAR_CONV " + tx + Arrays.toString(xs) + " filter " + tw + " [" + co + "," + kh + "," + kw + "," + ci + "] " + at + " bias " + hasBias + " threads " + threads;
-        assertTrue(simd.kernel(0).variant().startsWith("simd" + bits + "-smallconv"), desc + ": " + simd.kernel(0).variant());
+        // the direct kernel declines when a float accumulator could reach 2^24 (then the int32 narrow kernel runs)
+        int xzp = at.getInt(OnnxOps.ATTR_X_ZERO_POINT, 0), maxAbsX = Math.max(Math.abs(tx.minValue() - xzp), Math.abs(tx.maxValue() - xzp));
+        boolean exact = true;
+        for (int c = 0, k = kh * kw * ci; c < co; c++) {
+            long bound = 0;
+            for (int q = 0; q < k; q++) bound += (long) Math.abs((tw == DataType.UINT8 ? filt[c * k + q] & 0xFF : filt[c * k + q]) - wzp[c]) * maxAbsX;
+            exact &= bound < (1L << 24);
+        }
+        boolean narrow = kh == 1 && kw == 1 && sh == 1 && sw == 1 && co <= SimdNarrowConvOps.MAX_CO && Arrays.equals(pads, new int[4]);
+        String kind = !direct ? "-smallconv" : narrow ? "-narrow1x1" : exact ? "-directconv" : "-smallconv";
+        assertTrue(simd.kernel(0).variant().startsWith("simd" + bits + kind), desc + ": " + simd.kernel(0).variant());
         byte[] in = new byte[batch * h * w * ci];
         r.nextBytes(in);
         assertArrayEquals(run(ref, tx, xs, in), run(simd, tx, xs, in), desc + " (" + simd.kernel(0).variant() + ")");

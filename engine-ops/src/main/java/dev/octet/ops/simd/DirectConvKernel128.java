@@ -1,0 +1,178 @@
+package dev.octet.ops.simd;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GENERATED from DirectConvKernel512.java by scripts/gen-simd.sh: do not edit. Micro-kernels of {@link SimdDirectConvOps} at 128 bits: a narrow convolution (one or two vectors of output channels)
+ * on input rows widened once to float with the zero point removed. A tile is 4 output pixels x the layer's channel
+ * vectors; every tap is a broadcast input float times a packed float weight vector (FMA). All products and partial
+ * sums are integers below 2^24 (checked at load), so the float accumulator is exact in any order. Requantization is
+ * ONNX Runtime's: (float) (acc + bias) * scale (bias added in int32, wrapping like the reference), rounded half to
+ * even, + zero point, saturated.
+ */
+final class DirectConvKernel128 {
+    private DirectConvKernel128() {}
+
+    static final VectorSpecies<Float> FS = FloatVector.SPECIES_128;
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_128;
+    /** Byte species holding at least L lanes (row widening loads and output stores). */
+    static final VectorSpecies<Byte> BS = ByteVector.SPECIES_64;
+    static final int L = FS.length();
+    static final float MAGIC = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds half to even
+
+    /** buf[dst, dst + n) = (x[src + i] &amp; mask) - zp as floats (mask 0xFF for uint8, -1 for int8). */
+    static void widen(byte[] x, int src, int n, int mask, int zp, float[] buf, int dst) {
+        int i = 0;
+        int vend = Math.min(n - L, x.length - src - BS.length()); // a load reads BS.length() bytes (more than L at 128 bits)
+        for (; i <= vend; i += L) {
+            IntVector v = ((IntVector) ByteVector.fromArray(BS, x, src + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).sub(zp);
+            ((FloatVector) v.convertShape(VectorOperators.I2F, FS, 0)).intoArray(buf, dst + i);
+        }
+        for (; i < n; i++) buf[dst + i] = (x[src + i] & mask) - zp;
+    }
+
+    /**
+     * 4 pixels x 1 vector: for each of {@code rows} filter rows i, rowLen consecutive floats from buf[s[ro + i] + o_r]
+     * times the weight vectors from w[s[wo + i]] (packed [q][L]); then each pixel's co channels requantized (bias and scale
+     * padded to the vector) and stored at y[y_r] (a row's last tile repeats its last pixel: same offsets, same bytes).
+     */
+    static void tile1(float[] buf, int[] s, int ro, int wo, int rows, int rowLen, int o0, int o1, int o2, int o3, float[] w,
+                      int[] bias, float[] scale, float zp, float lo, float hi, int co, byte[] y, int y0, int y1, int y2, int y3) {
+        FloatVector c0 = FloatVector.zero(FS), c1 = c0, c2 = c0, c3 = c0;
+        for (int i = 0; i < rows; i++) {
+            int rb = s[ro + i], wb = s[wo + i];
+            int b0 = rb + o0, b1 = rb + o1, b2 = rb + o2, b3 = rb + o3;
+            for (int j = 0; j < rowLen; j++, wb += L) {
+                FloatVector wv = FloatVector.fromArray(FS, w, wb);
+                c0 = FloatVector.broadcast(FS, buf[b0 + j]).fma(wv, c0);
+                c1 = FloatVector.broadcast(FS, buf[b1 + j]).fma(wv, c1);
+                c2 = FloatVector.broadcast(FS, buf[b2 + j]).fma(wv, c2);
+                c3 = FloatVector.broadcast(FS, buf[b3 + j]).fma(wv, c3);
+            }
+        }
+        IntVector b0 = IntVector.fromArray(IS, bias, 0);
+        FloatVector s0 = FloatVector.fromArray(FS, scale, 0);
+        boolean full0 = co >= L && BS.length() == L;
+        VectorMask<Byte> m0 = BS.indexInRange(0, Math.min(co, L));
+        {
+            IntVector a = ((IntVector) c0.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y0);
+            else v.intoArray(y, y0, m0);
+        }
+        {
+            IntVector a = ((IntVector) c1.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y1);
+            else v.intoArray(y, y1, m0);
+        }
+        {
+            IntVector a = ((IntVector) c2.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y2);
+            else v.intoArray(y, y2, m0);
+        }
+        {
+            IntVector a = ((IntVector) c3.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y3);
+            else v.intoArray(y, y3, m0);
+        }
+    }
+
+    /** 4 pixels x 2 vectors (see tile1); w packed [q][2L]; channels L..co-1 from the second vector. */
+    static void tile2(float[] buf, int[] s, int ro, int wo, int rows, int rowLen, int o0, int o1, int o2, int o3, float[] w,
+                      int[] bias, float[] scale, float zp, float lo, float hi, int co, byte[] y, int y0, int y1, int y2, int y3) {
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int i = 0; i < rows; i++) {
+            int rb = s[ro + i], wb = s[wo + i];
+            int b0 = rb + o0, b1 = rb + o1, b2 = rb + o2, b3 = rb + o3;
+            for (int j = 0; j < rowLen; j++, wb += 2 * L) {
+                FloatVector w0 = FloatVector.fromArray(FS, w, wb), w1 = FloatVector.fromArray(FS, w, wb + L);
+                FloatVector x0 = FloatVector.broadcast(FS, buf[b0 + j]), x1 = FloatVector.broadcast(FS, buf[b1 + j]);
+                FloatVector x2 = FloatVector.broadcast(FS, buf[b2 + j]), x3 = FloatVector.broadcast(FS, buf[b3 + j]);
+                c00 = x0.fma(w0, c00);
+                c01 = x0.fma(w1, c01);
+                c10 = x1.fma(w0, c10);
+                c11 = x1.fma(w1, c11);
+                c20 = x2.fma(w0, c20);
+                c21 = x2.fma(w1, c21);
+                c30 = x3.fma(w0, c30);
+                c31 = x3.fma(w1, c31);
+            }
+        }
+        IntVector b0 = IntVector.fromArray(IS, bias, 0);
+        FloatVector s0 = FloatVector.fromArray(FS, scale, 0);
+        boolean full0 = co >= L && BS.length() == L;
+        VectorMask<Byte> m0 = BS.indexInRange(0, Math.min(co, L));
+        IntVector b1 = IntVector.fromArray(IS, bias, L);
+        FloatVector s1 = FloatVector.fromArray(FS, scale, L);
+        boolean full1 = co >= 2 * L && BS.length() == L;
+        VectorMask<Byte> m1 = BS.indexInRange(0, co - L);
+        {
+            IntVector a = ((IntVector) c00.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y0);
+            else v.intoArray(y, y0, m0);
+        }
+        {
+            IntVector a = ((IntVector) c01.convertShape(VectorOperators.F2I, IS, 0)).add(b1);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s1).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full1) v.intoArray(y, y0 + L);
+            else v.intoArray(y, y0 + L, m1);
+        }
+        {
+            IntVector a = ((IntVector) c10.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y1);
+            else v.intoArray(y, y1, m0);
+        }
+        {
+            IntVector a = ((IntVector) c11.convertShape(VectorOperators.F2I, IS, 0)).add(b1);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s1).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full1) v.intoArray(y, y1 + L);
+            else v.intoArray(y, y1 + L, m1);
+        }
+        {
+            IntVector a = ((IntVector) c20.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y2);
+            else v.intoArray(y, y2, m0);
+        }
+        {
+            IntVector a = ((IntVector) c21.convertShape(VectorOperators.F2I, IS, 0)).add(b1);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s1).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full1) v.intoArray(y, y2 + L);
+            else v.intoArray(y, y2 + L, m1);
+        }
+        {
+            IntVector a = ((IntVector) c30.convertShape(VectorOperators.F2I, IS, 0)).add(b0);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s0).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full0) v.intoArray(y, y3);
+            else v.intoArray(y, y3, m0);
+        }
+        {
+            IntVector a = ((IntVector) c31.convertShape(VectorOperators.F2I, IS, 0)).add(b1);
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(s1).add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector v = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (full1) v.intoArray(y, y3 + L);
+            else v.intoArray(y, y3 + L, m1);
+        }
+    }
+}

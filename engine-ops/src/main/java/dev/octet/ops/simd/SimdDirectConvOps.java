@@ -1,0 +1,219 @@
+package dev.octet.ops.simd;
+
+import dev.octet.core.Attributes;
+import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
+import dev.octet.core.Kernel;
+import dev.octet.core.KernelFactory;
+import dev.octet.core.Parallel;
+import dev.octet.core.PrepareContext;
+import dev.octet.ops.onnx.OnnxOps;
+import dev.octet.ops.reference.Window;
+import java.util.Map;
+
+/**
+ * ONNX_QLINEAR_CONV for narrow layers (at most two vectors of output channels, no groups, no dilation) whose
+ * accumulators provably stay below 2^24: a direct convolution on float rows ({@code DirectConvKernel*}). Each input row
+ * is widened once to float with the input zero point removed (padding columns are 0.0, rows outside the image are
+ * skipped, exactly like the reference skipping padded taps) into a ring of kh row buffers per part; a tile is 4 output
+ * pixels x the channel vectors, one broadcast-FMA per tap, then ONNX Runtime's requantization. Compared with
+ * {@link SimdSmallConvOps} (int32 multiply of a broadcast byte per tap) it saves the per-tap byte widening and uses the
+ * cheaper float FMA; a small-channel stem (3 input channels, K = 27) or a 16-channel 3x3 layer runs about twice as fast.
+ * Output rows are split into contiguous parts over the intra-op threads (each part its own row ring and pixels).
+ */
+final class SimdDirectConvOps {
+    private SimdDirectConvOps() {}
+
+    static final int ROWS = 4;
+
+    static void register(Map<String, KernelFactory> table) {
+        KernelFactory next = table.get(OnnxOps.ONNX_QLINEAR_CONV); // the small-conv and GEMM overlays over the reference
+        SimdOps.overlay(table, OnnxOps.ONNX_QLINEAR_CONV, ctx -> {
+            if ("false".equals(System.getProperty("octet.simd.directConv"))) return null; // off: for comparison
+            int bits = SimdConvOps.chooseBits();
+            if (bits == 0 || !shapeFits(ctx, bits / 32)) return null;
+            next.create(ReferenceView.of(ctx)); // validation and output shape (reference)
+            return create(ctx, bits);
+        });
+    }
+
+    private static boolean shapeFits(PrepareContext ctx, int lanes) {
+        if (ctx.inputCount() < 2 || !ctx.hasInput(0) || !ctx.hasInput(1) || !ctx.isConstant(1)) return false;
+        if (ctx.hasInput(2) && !ctx.isConstant(2)) return false;
+        var x = ctx.input(0);
+        var f = ctx.input(1);
+        if (x.rank() != 4 || f.rank() != 4 || !x.type().isQuantized8() || !f.type().isQuantized8()) return false;
+        int[] in = x.shape(), fs = f.shape();
+        for (int d : in) if (d <= 0) return false;
+        for (int d : fs) if (d <= 0) return false;
+        return fs[3] == in[3] && fs[0] <= 2 * lanes;
+    }
+
+    static Kernel create(PrepareContext ctx, int bits) {
+        int lanes = bits / 32;
+        int[] in = ctx.input(0).shape(), fs = ctx.input(1).shape();
+        int n = in[0], h = in[1], w = in[2], ci = in[3];
+        int co = fs[0], kh = fs[1], kw = fs[2];
+        Window win = Window.of(ctx.node(), h, w, kh, kw);
+        if (win.dilationH() != 1 || win.dilationW() != 1) return null;
+        int oh = win.outH(), ow = win.outW(), sw = win.strideW();
+        int nv = co <= lanes ? 1 : 2, width = nv * lanes;
+        int rowLen = kw * ci, k = kh * rowLen;
+        // row buffer columns: every column a window reads (padding included), and the whole input row
+        long wpLong = Math.max((long) (ow - 1) * sw + kw, (long) win.padLeft() + w);
+        long rowFloats = wpLong * ci;
+        if ((long) k * width > (1 << 24) || rowFloats * kh > (1 << 24) || (long) n * oh * ow * co > Integer.MAX_VALUE) return null;
+        Attributes a = ctx.node().attrs();
+        int xzp = a.getInt(OnnxOps.ATTR_X_ZERO_POINT, 0), yzp = a.getInt(OnnxOps.ATTR_Y_ZERO_POINT, 0);
+        int[] wzp = a.getInts(OnnxOps.ATTR_W_ZERO_POINTS, null);
+        float[] os = a.getFloats(OnnxOps.ATTR_OUTPUT_SCALES, null);
+        DataType xt = ctx.input(0).type();
+        int maxAbsX = Math.max(Math.abs(xt.minValue() - xzp), Math.abs(xt.maxValue() - xzp));
+        byte[] fb = ctx.constBytes(1);
+        boolean fu8 = ctx.input(1).type() == DataType.UINT8;
+        float[] wp = new float[k * width];
+        for (int oc = 0; oc < co; oc++) {
+            long bound = 0;
+            for (int q = 0; q < k; q++) {
+                int v = (fu8 ? fb[oc * k + q] & 0xFF : fb[oc * k + q]) - wzp[oc];
+                wp[q * width + oc] = v;
+                bound += (long) Math.abs(v) * maxAbsX;
+            }
+            if (bound >= (1L << 24)) return null; // float partial sums could round: the int32 kernels take it
+        }
+        int[] bias = new int[width];
+        if (ctx.hasInput(2)) System.arraycopy(ctx.constInts(2), 0, bias, 0, co);
+        float[] scale = new float[width];
+        System.arraycopy(os, 0, scale, 0, co);
+        ctx.markPacked(1);
+        if (ctx.hasInput(2)) ctx.markPacked(2);
+        int mask = xt == DataType.UINT8 ? 0xFF : -1;
+        DataType ot = ctx.output(0).type();
+        float lo = ot.minValue(), hi = ot.maxValue(), zp = yzp;
+        int rows = n * oh;
+        int rowBuf = (int) rowFloats;
+        int parts = ExecContext.partsFor(ctx.options().threads(), (long) rows * ow, 4096);
+        parts = Math.max(1, Math.min(parts, rows));
+        int fSlice = kh * rowBuf, iSlice = 3 * kh;
+        ctx.requestScratch(DataType.Storage.FLOAT, parts * fSlice);
+        ctx.requestScratch(DataType.Storage.INT, parts * iSlice);
+        int ii = ctx.inputId(0), io = ctx.outputId(0);
+        long macs = (long) rows * ow * co * k;
+        int sh = win.strideH(), pt = win.padTop(), pl = win.padLeft();
+        int nParts = parts;
+        warmUp(bits);
+        return new Kernel() {
+            private final Parallel.Task task = this::part;
+
+            @Override
+            public void run(ExecContext ec) {
+                if (nParts <= 1 || ec.threads() <= 1) range(ec, 0, rows, 0);
+                else ec.parallelFor(nParts, task);
+            }
+
+            private void part(ExecContext ec, int part) {
+                range(ec, (int) ((long) rows * part / nParts), (int) ((long) rows * (part + 1) / nParts), part);
+            }
+
+            private void range(ExecContext ec, int r0, int r1, int part) {
+                byte[] x = ec.bytes(ii), y = ec.bytes(io);
+                int xo = ec.offset(ii), yo = ec.offset(io);
+                float[] buf = ec.scratchFloats();
+                int[] s = ec.scratchInts();
+                int fb0 = part * fSlice;
+                int keyOff = part * iSlice, rowOff = keyOff + kh, wOffs = rowOff + kh;
+                for (int i = 0; i < kh; i++) s[keyOff + i] = -1;
+                for (int r = r0; r < r1; r++) {
+                    int b = r / oh, oy = r - b * oh;
+                    int iy0 = oy * sh - pt, valid = 0;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = iy0 + ky;
+                        if (iy < 0 || iy >= h) continue;
+                        int slot = Math.floorMod(iy, kh), key = b * h + iy;
+                        int base = fb0 + slot * rowBuf;
+                        if (s[keyOff + slot] != key) {
+                            fill(x, xo + key * w * ci, buf, base);
+                            s[keyOff + slot] = key;
+                        }
+                        s[rowOff + valid] = base;
+                        s[wOffs + valid] = ky * rowLen * width;
+                        valid++;
+                    }
+                    int yRow = yo + r * ow * co;
+                    for (int ox = 0; ox < ow; ox += ROWS) {
+                        // a row's last tile repeats its last pixel (same input, same output bytes, same place)
+                        int last = ow - 1, p1 = Math.min(ox + 1, last), p2 = Math.min(ox + 2, last), p3 = Math.min(ox + 3, last);
+                        int o0 = ox * sw * ci, o1 = p1 * sw * ci, o2 = p2 * sw * ci, o3 = p3 * sw * ci;
+                        int y0 = yRow + ox * co, y1 = yRow + p1 * co, y2 = yRow + p2 * co, y3 = yRow + p3 * co;
+                        switch (bits) {
+                            case 512 -> {
+                                if (nv == 1) DirectConvKernel512.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else DirectConvKernel512.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                            }
+                            case 256 -> {
+                                if (nv == 1) DirectConvKernel256.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else DirectConvKernel256.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                            }
+                            default -> {
+                                if (nv == 1) DirectConvKernel128.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else DirectConvKernel128.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                            }
+                        }
+                    }
+                }
+            }
+
+            /** Widens the input row at x[src] into a row buffer: pl zero columns, the row minus xzp, zero columns after. */
+            private void fill(byte[] x, int src, float[] buf, int base) {
+                int padCols = pl * ci, nIn = w * ci;
+                java.util.Arrays.fill(buf, base, base + padCols, 0f);
+                switch (bits) {
+                    case 512 -> DirectConvKernel512.widen(x, src, nIn, mask, xzp, buf, base + padCols);
+                    case 256 -> DirectConvKernel256.widen(x, src, nIn, mask, xzp, buf, base + padCols);
+                    default -> DirectConvKernel128.widen(x, src, nIn, mask, xzp, buf, base + padCols);
+                }
+                java.util.Arrays.fill(buf, base + padCols + nIn, base + rowBuf, 0f);
+            }
+
+            @Override
+            public long macs() { return macs; }
+
+            @Override
+            public String variant() { return "simd" + bits + "-directconv" + (nv == 1 ? "" : "-2v"); }
+        };
+    }
+
+    private static final java.util.Set<Integer> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Compiles this width's tile, widening and store methods before the first real run (see SimdDepthwiseOps.warmUp). */
+    static void warmUp(int bits) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
+        int lanes = bits / 32, width = 2 * lanes, rowLen = 9;
+        float[] buf = new float[3 * 64], w = new float[3 * rowLen * width];
+        int[] ro = {0, 64, 128, 0, rowLen * width, 2 * rowLen * width}, bias = new int[width];
+        float[] scale = new float[width];
+        java.util.Arrays.fill(scale, 0.01f);
+        byte[] x = new byte[64], y = new byte[4 * width];
+        long end = System.nanoTime() + 300_000_000L;
+        for (int it = 0; it < 5000 && System.nanoTime() < end; it++) {
+            int co = it % 2 == 0 ? width : width - 1;
+            switch (bits) {
+                case 512 -> {
+                    DirectConvKernel512.widen(x, 0, 40, 0xFF, 3, buf, 0);
+                    DirectConvKernel512.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel512.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co, y, 0, width, 2 * width, 3 * width);
+                }
+                case 256 -> {
+                    DirectConvKernel256.widen(x, 0, 40, 0xFF, 3, buf, 0);
+                    DirectConvKernel256.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel256.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co, y, 0, width, 2 * width, 3 * width);
+                }
+                default -> {
+                    DirectConvKernel128.widen(x, 0, 40, 0xFF, 3, buf, 0);
+                    DirectConvKernel128.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel128.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co, y, 0, width, 2 * width, 3 * width);
+                }
+            }
+        }
+    }
+}
