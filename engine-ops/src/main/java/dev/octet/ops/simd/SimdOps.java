@@ -31,7 +31,6 @@ public final class SimdOps {
         SimdQdqMatmulOps.register(table);   // ONNX_QDQ_MATMUL
         SimdLookupOps.register(table);      // LOOKUP_TABLE
         SimdQuantizeOps.register(table);    // ONNX_QUANTIZE_LINEAR (per tensor)
-        SimdTransposeOps.register(table);   // TRANSPOSE that is a (batched) matrix transpose
     }
 
     /** Wraps the reference factory of {@code op} so that {@code simd} is tried first in SIMD mode. */
