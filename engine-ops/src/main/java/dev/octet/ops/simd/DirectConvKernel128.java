@@ -175,4 +175,71 @@ final class DirectConvKernel128 {
             else v.intoArray(y, y3 + L, m1);
         }
     }
+
+    /**
+     * 4 pixels x 4 vectors (see tile1); w packed [q][4L]; the 16 accumulators are stored to acc[a0 + (4r + v) * L]
+     * (requantized by {@link #store4}: requantizing in this method keeps too many vectors alive for C2).
+     */
+    static void tile4(float[] buf, int[] s, int ro, int wo, int rows, int rowLen, int o0, int o1, int o2, int o3, float[] w, float[] acc, int a0) {
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int i = 0; i < rows; i++) {
+            int rb = s[ro + i], wb = s[wo + i];
+            int b0 = rb + o0, b1 = rb + o1, b2 = rb + o2, b3 = rb + o3;
+            for (int j = 0; j < rowLen; j++, wb += 4 * L) {
+                FloatVector w0 = FloatVector.fromArray(FS, w, wb), w1 = FloatVector.fromArray(FS, w, wb + L);
+                FloatVector w2 = FloatVector.fromArray(FS, w, wb + 2 * L), w3 = FloatVector.fromArray(FS, w, wb + 3 * L);
+                FloatVector x = FloatVector.broadcast(FS, buf[b0 + j]);
+                c00 = x.fma(w0, c00);
+                c01 = x.fma(w1, c01);
+                c02 = x.fma(w2, c02);
+                c03 = x.fma(w3, c03);
+                x = FloatVector.broadcast(FS, buf[b1 + j]);
+                c10 = x.fma(w0, c10);
+                c11 = x.fma(w1, c11);
+                c12 = x.fma(w2, c12);
+                c13 = x.fma(w3, c13);
+                x = FloatVector.broadcast(FS, buf[b2 + j]);
+                c20 = x.fma(w0, c20);
+                c21 = x.fma(w1, c21);
+                c22 = x.fma(w2, c22);
+                c23 = x.fma(w3, c23);
+                x = FloatVector.broadcast(FS, buf[b3 + j]);
+                c30 = x.fma(w0, c30);
+                c31 = x.fma(w1, c31);
+                c32 = x.fma(w2, c32);
+                c33 = x.fma(w3, c33);
+            }
+        }
+        c00.intoArray(acc, a0 + 0 * L);
+        c01.intoArray(acc, a0 + 1 * L);
+        c02.intoArray(acc, a0 + 2 * L);
+        c03.intoArray(acc, a0 + 3 * L);
+        c10.intoArray(acc, a0 + 4 * L);
+        c11.intoArray(acc, a0 + 5 * L);
+        c12.intoArray(acc, a0 + 6 * L);
+        c13.intoArray(acc, a0 + 7 * L);
+        c20.intoArray(acc, a0 + 8 * L);
+        c21.intoArray(acc, a0 + 9 * L);
+        c22.intoArray(acc, a0 + 10 * L);
+        c23.intoArray(acc, a0 + 11 * L);
+        c30.intoArray(acc, a0 + 12 * L);
+        c31.intoArray(acc, a0 + 13 * L);
+        c32.intoArray(acc, a0 + 14 * L);
+        c33.intoArray(acc, a0 + 15 * L);
+    }
+
+    /** Requantizes one pixel's 4 accumulator vectors acc[a0 ..] and stores its co (at most 4L) output bytes at y[yb]. */
+    static void store4(float[] acc, int a0, int co, int[] bias, float[] scale, float zp, float lo, float hi, byte[] y, int yb) {
+        for (int v = 0; v < 4; v++) {
+            int c0 = v * L, n = co - c0;
+            if (n <= 0) return;
+            IntVector a = ((IntVector) FloatVector.fromArray(FS, acc, a0 + c0).convertShape(VectorOperators.F2I, IS, 0)).add(IntVector.fromArray(IS, bias, c0));
+            FloatVector f = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, scale, c0));
+            f = f.add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+            ByteVector b = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
+            if (n >= L && BS.length() == L) b.intoArray(y, yb + c0);
+            else b.intoArray(y, yb + c0, BS.indexInRange(0, Math.min(n, L)));
+        }
+    }
 }

@@ -25,6 +25,8 @@ final class SimdDirectConvOps {
     private SimdDirectConvOps() {}
 
     static final int ROWS = 4;
+    /** Output channel vectors at most for 1x1 layers (4: 64 channels at 512 bits; others: 2). */
+    static final int MAX_VECTORS = Integer.getInteger("octet.simd.directConv.vectors", 4);
 
     static void register(Map<String, KernelFactory> table) {
         KernelFactory next = table.get(OnnxOps.ONNX_QLINEAR_CONV); // the small-conv and GEMM overlays over the reference
@@ -46,7 +48,9 @@ final class SimdDirectConvOps {
         int[] in = x.shape(), fs = f.shape();
         for (int d : in) if (d <= 0) return false;
         for (int d : fs) if (d <= 0) return false;
-        return fs[3] == in[3] && fs[0] <= 2 * lanes;
+        // three or four vectors only for 1x1 layers: measured faster than the GEMM there, slower for 3x3 (the weights,
+        // k x 4 vectors, no longer stay in L1 across a row)
+        return fs[3] == in[3] && (fs[0] <= 2 * lanes || fs[0] <= MAX_VECTORS * lanes && fs[1] == 1 && fs[2] == 1);
     }
 
     static Kernel create(PrepareContext ctx, int bits) {
@@ -57,7 +61,7 @@ final class SimdDirectConvOps {
         Window win = Window.of(ctx.node(), h, w, kh, kw);
         if (win.dilationH() != 1 || win.dilationW() != 1) return null;
         int oh = win.outH(), ow = win.outW(), sw = win.strideW();
-        int nv = co <= lanes ? 1 : 2, width = nv * lanes;
+        int nv = co <= lanes ? 1 : co <= 2 * lanes ? 2 : 4, width = nv * lanes;
         int rowLen = kw * ci, k = kh * rowLen;
         // row buffer columns: every column a window reads (padding included), and the whole input row
         long wpLong = Math.max((long) (ow - 1) * sw + kw, (long) win.padLeft() + w);
@@ -94,7 +98,7 @@ final class SimdDirectConvOps {
         int rowBuf = (int) rowFloats;
         int parts = ExecContext.partsFor(ctx.options().threads(), (long) rows * ow, 4096);
         parts = Math.max(1, Math.min(parts, rows));
-        int fSlice = kh * rowBuf, iSlice = 3 * kh;
+        int fSlice = kh * rowBuf + (nv == 4 ? ROWS * width : 0), iSlice = 3 * kh;
         ctx.requestScratch(DataType.Storage.FLOAT, parts * fSlice);
         ctx.requestScratch(DataType.Storage.INT, parts * iSlice);
         int ii = ctx.inputId(0), io = ctx.outputId(0);
@@ -120,7 +124,7 @@ final class SimdDirectConvOps {
                 int xo = ec.offset(ii), yo = ec.offset(io);
                 float[] buf = ec.scratchFloats();
                 int[] s = ec.scratchInts();
-                int fb0 = part * fSlice;
+                int fb0 = part * fSlice, accOff = fb0 + kh * rowBuf;
                 int keyOff = part * iSlice, rowOff = keyOff + kh, wOffs = rowOff + kh;
                 for (int i = 0; i < kh; i++) s[keyOff + i] = -1;
                 for (int r = r0; r < r1; r++) {
@@ -148,15 +152,36 @@ final class SimdDirectConvOps {
                         switch (bits) {
                             case 512 -> {
                                 if (nv == 1) DirectConvKernel512.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
-                                else DirectConvKernel512.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else if (nv == 2) DirectConvKernel512.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else {
+                                    DirectConvKernel512.tile4(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    DirectConvKernel512.store4(buf, accOff, co, bias, scale, zp, lo, hi, y, y0);
+                                    DirectConvKernel512.store4(buf, accOff + width, co, bias, scale, zp, lo, hi, y, y1);
+                                    DirectConvKernel512.store4(buf, accOff + 2 * width, co, bias, scale, zp, lo, hi, y, y2);
+                                    DirectConvKernel512.store4(buf, accOff + 3 * width, co, bias, scale, zp, lo, hi, y, y3);
+                                }
                             }
                             case 256 -> {
                                 if (nv == 1) DirectConvKernel256.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
-                                else DirectConvKernel256.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else if (nv == 2) DirectConvKernel256.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else {
+                                    DirectConvKernel256.tile4(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    DirectConvKernel256.store4(buf, accOff, co, bias, scale, zp, lo, hi, y, y0);
+                                    DirectConvKernel256.store4(buf, accOff + width, co, bias, scale, zp, lo, hi, y, y1);
+                                    DirectConvKernel256.store4(buf, accOff + 2 * width, co, bias, scale, zp, lo, hi, y, y2);
+                                    DirectConvKernel256.store4(buf, accOff + 3 * width, co, bias, scale, zp, lo, hi, y, y3);
+                                }
                             }
                             default -> {
                                 if (nv == 1) DirectConvKernel128.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
-                                else DirectConvKernel128.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else if (nv == 2) DirectConvKernel128.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                else {
+                                    DirectConvKernel128.tile4(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    DirectConvKernel128.store4(buf, accOff, co, bias, scale, zp, lo, hi, y, y0);
+                                    DirectConvKernel128.store4(buf, accOff + width, co, bias, scale, zp, lo, hi, y, y1);
+                                    DirectConvKernel128.store4(buf, accOff + 2 * width, co, bias, scale, zp, lo, hi, y, y2);
+                                    DirectConvKernel128.store4(buf, accOff + 3 * width, co, bias, scale, zp, lo, hi, y, y3);
+                                }
                             }
                         }
                     }
@@ -179,7 +204,7 @@ final class SimdDirectConvOps {
             public long macs() { return macs; }
 
             @Override
-            public String variant() { return "simd" + bits + "-directconv" + (nv == 1 ? "" : "-2v"); }
+            public String variant() { return "simd" + bits + "-directconv" + (nv == 1 ? "" : "-" + nv + "v"); }
         };
     }
 
@@ -188,30 +213,37 @@ final class SimdDirectConvOps {
     /** Compiles this width's tile, widening and store methods before the first real run (see SimdDepthwiseOps.warmUp). */
     static void warmUp(int bits) {
         if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
-        int lanes = bits / 32, width = 2 * lanes, rowLen = 9;
+        int lanes = bits / 32, width = 4 * lanes, rowLen = 9;
         float[] buf = new float[3 * 64], w = new float[3 * rowLen * width];
         int[] ro = {0, 64, 128, 0, rowLen * width, 2 * rowLen * width}, bias = new int[width];
         float[] scale = new float[width];
         java.util.Arrays.fill(scale, 0.01f);
         byte[] x = new byte[64], y = new byte[4 * width];
+        float[] acc = new float[4 * width];
         long end = System.nanoTime() + 300_000_000L;
         for (int it = 0; it < 5000 && System.nanoTime() < end; it++) {
-            int co = it % 2 == 0 ? width : width - 1;
+            int co = it % 2 == 0 ? width : width - 1; // tile4: 4 or 3.x vectors; tile2 half, tile1 a quarter
             switch (bits) {
                 case 512 -> {
                     DirectConvKernel512.widen(x, 0, 40, 0xFF, 3, buf, 0);
-                    DirectConvKernel512.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
-                    DirectConvKernel512.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel512.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 4, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel512.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel512.tile4(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel512.store4(acc, 0, co, bias, scale, 3f, 0f, 255f, y, 0);
                 }
                 case 256 -> {
                     DirectConvKernel256.widen(x, 0, 40, 0xFF, 3, buf, 0);
-                    DirectConvKernel256.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
-                    DirectConvKernel256.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel256.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 4, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel256.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel256.tile4(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel256.store4(acc, 0, co, bias, scale, 3f, 0f, 255f, y, 0);
                 }
                 default -> {
                     DirectConvKernel128.widen(x, 0, 40, 0xFF, 3, buf, 0);
-                    DirectConvKernel128.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
-                    DirectConvKernel128.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel128.tile1(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 4, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel128.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
+                    DirectConvKernel128.tile4(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel128.store4(acc, 0, co, bias, scale, 3f, 0f, 255f, y, 0);
                 }
             }
         }

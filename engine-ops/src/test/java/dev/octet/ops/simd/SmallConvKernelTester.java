@@ -71,6 +71,10 @@ class SmallConvKernelTester {
             sh = 1 + r.nextInt(3);
             sw = r.nextInt(3) == 0 ? 1 + r.nextInt(3) : sh;
             if (r.nextInt(4) == 0) co = r.nextBoolean() ? lanes : 2 * lanes; // full vectors (unmasked stores)
+            if (r.nextInt(4) == 0) { // 1x1 layers take up to 4 vectors
+                kh = kw = 1;
+                co = r.nextBoolean() ? 4 * lanes : 1 + r.nextInt(4 * lanes);
+            }
         }
         int[] pads = {r.nextInt(kh), r.nextInt(kw), r.nextInt(kh), r.nextInt(kw)};
         if ((h + pads[0] + pads[2] - ((kh - 1) * dh + 1)) < 0 || (w + pads[1] + pads[3] - ((kw - 1) * dw + 1)) < 0) { check(r, bits, direct); return; }
@@ -112,7 +116,8 @@ class SmallConvKernelTester {
         }
         boolean narrow = kh == 1 && kw == 1 && sh == 1 && sw == 1 && co <= SimdNarrowConvOps.MAX_CO && Arrays.equals(pads, new int[4]);
         String kind = !direct ? "-smallconv" : narrow ? "-narrow1x1" : exact ? "-directconv" : "-smallconv";
-        assertTrue(simd.kernel(0).variant().startsWith("simd" + bits + kind), desc + ": " + simd.kernel(0).variant());
+        String expect = co > 2 * lanes && !narrow && !exact ? "simd-gemm-" + bits : "simd" + bits + kind; // wider than the small kernel
+        assertTrue(simd.kernel(0).variant().startsWith(expect), desc + ": " + simd.kernel(0).variant());
         byte[] in = new byte[batch * h * w * ci];
         r.nextBytes(in);
         assertArrayEquals(run(ref, tx, xs, in), run(simd, tx, xs, in), desc + " (" + simd.kernel(0).variant() + ")");
