@@ -30,9 +30,9 @@ def layer_macs(spec):
         elif part.startswith("s"):
             s = int(part[1:])
     oh, ow = (h + s - 1) // s, (w + s - 1) // s
-    if fam in ("conv1x1", "convkxk"):
+    if fam in ("conv1x1", "convkxk", "qconv"):
         return oh * ow * co * k * k * ci
-    if fam == "dw":
+    if fam in ("dw", "qdw"):
         return oh * ow * ci * k * k
     if fam == "fc":
         return ci * co

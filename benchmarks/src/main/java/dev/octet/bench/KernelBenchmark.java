@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One kernel per invocation, on the shapes of real layers of MobileNetV2 (mbv2), SSD-MobileNetV1 (ssd) and
  * YOLOv8n-320 (yolo), one benchmark family per kernel test family: 1x1 conv, KxK conv, depthwise, fully connected,
- * requantization and elementwise ADD (see {@link Layers} for the spec strings). Parameters: {@code kernels}
+ * requantization and elementwise ADD, plus ONNX QLinearConv layers of the YOLO11n face model (face: qconv, qdw; run
+ * them with {@code -p type=UINT8} for the model's u8s8 arithmetic) (see {@link Layers} for the spec strings). Parameters: {@code kernels}
  * (REFERENCE or SIMD), {@code threads}, {@code type} (int8 per-channel or uint8 per-tensor) and {@code vectorBits}:
  * when not "default" the benchmark JVM sets {@code octet.simd.bits=N} before it compiles the layer (the SIMD kernels'
  * species-width override: 128, 256 or 512; each parameter combination runs in its own fork, so the property is set before
@@ -48,7 +49,10 @@ public class KernelBenchmark {
             "dw mbv2 112x112x96 k3 s2", "dw mbv2 14x14x576 k3", "dw ssd 150x150x32 k3", "dw ssd 19x19x512 k3",
             "fc mbv2 1x1x1280>1001", "fc ssd 1x1x1024>1001",
             "requant mbv2 112x112x96", "requant yolo 80x80x32",
-            "add mbv2 56x56x24", "add mbv2 28x28x32", "add yolo 40x40x64"})
+            "add mbv2 56x56x24", "add mbv2 28x28x32", "add yolo 40x40x64",
+            "qdw face 80x80x64 k3", "qdw face 40x40x128 k3", "qconv face 4x8400x16>1 k1", "qconv face 80x80x64>1 k1",
+            "qconv face 640x640x3>16 k3 s2", "qconv face 160x160x16>8 k3", "qconv face 160x160x8>16 k3", "qconv face 160x160x32>32 k1",
+            "qconv face 320x320x16>32 k3 s2", "qconv face 80x80x64>64 k1", "qconv face 160x160x48>64 k1"})
     public String layer;
 
     @Param({"REFERENCE", "SIMD"})

@@ -18,7 +18,9 @@ import java.util.Random;
  * One-operator models with the shapes of real layers, for the kernel benchmarks. A layer is written
  * {@code "FAMILY MODEL HxWxCi>Co [kK] [sS]"}, e.g. {@code "conv1x1 mbv2 56x56x24>144"} or
  * {@code "dw ssd 150x150x64 k3 s2"}; FAMILY is conv1x1, convkxk, dw (depthwise), fc (HxW ignored: [1,Ci]),
- * requant (QUANTIZE int8 to int8 with another scale, TFLite's requantize) or add (ADD of two tensors of the shape).
+ * requant (QUANTIZE int8 to int8 with another scale, TFLite's requantize), add (ADD of two tensors of the shape), or
+ * the ONNX families qconv (ONNX_QLINEAR_CONV, pads k/2 on every side, int8 per-channel weights, activations of the
+ * benchmark's type: uint8 gives the u8s8 QDQ models' layers) and qdw (its depthwise form, groups = Ci).
  * Weights and inputs are pseudo-random (seed 7); int8 layers have per-channel weights as TF2 PTQ writes them,
  * uint8 layers per-tensor weights as the TF1 QAT models.
  */
@@ -92,7 +94,24 @@ final class Layers {
                 b.addNode(Ops.ADD, "add", new int[] {x, y}, new int[] {out}, Attributes.builder().put(Ops.ATTR_ACTIVATION, "NONE").build(), null);
                 b.input(x).input(y).output(out);
             }
-            default -> throw new IllegalArgumentException("unknown layer family '" + s.family() + "' (conv1x1, convkxk, dw, fc, requant, add)");
+            case "qconv", "qdw" -> {
+                Graph.Builder ob = Graph.builder(Semantics.ONNX, "bench");
+                boolean dw = s.family().equals("qdw");
+                int co = dw ? s.ci() : s.co(), cig = dw ? 1 : s.ci(), k = s.k(), p = k / 2;
+                int[] wzp = new int[co];
+                float[] os = new float[co];
+                for (int c = 0; c < co; c++) os[c] = 0.0005f + 0.001f * r.nextFloat();
+                int x = ob.addTensor("in", type, new int[] {1, s.h(), s.w(), s.ci()}, null, null, false);
+                int f = ob.addTensor("filter", DataType.INT8, new int[] {co, k, k, cig}, null, randomBytes(r, co * k * k * cig, true), false);
+                int bias = ob.addTensor("bias", DataType.INT32, new int[] {co}, null, randomInts(r, co, 2000), false);
+                int y = ob.addTensor("out", type, new int[0], null, null, false);
+                Attributes a = Attributes.builder().put(Ops.ATTR_PADS, new int[] {p, p, p, p}).put(Ops.ATTR_STRIDE_H, s.stride()).put(Ops.ATTR_STRIDE_W, s.stride())
+                        .put("x_zero_point", int8 ? -3 : 120).put("y_zero_point", int8 ? 5 : 130).put("w_zero_points", wzp).put("output_scales", os).build();
+                ob.addNode("ONNX_QLINEAR_CONV", s.family(), new int[] {x, f, bias}, new int[] {y}, a, null);
+                ob.input(x).output(y);
+                return Octet.compile(ob.build(), options);
+            }
+            default -> throw new IllegalArgumentException("unknown layer family '" + s.family() + "' (conv1x1, convkxk, dw, fc, requant, add, qconv, qdw)");
         }
         return Octet.compile(b.build(), options);
     }
@@ -101,8 +120,8 @@ final class Layers {
     static long macs(Spec s) {
         int oh = (s.h() + s.stride() - 1) / s.stride(), ow = (s.w() + s.stride() - 1) / s.stride();
         return switch (s.family()) {
-            case "conv1x1", "convkxk" -> (long) oh * ow * s.co() * s.k() * s.k() * s.ci();
-            case "dw" -> (long) oh * ow * s.ci() * s.k() * s.k();
+            case "conv1x1", "convkxk", "qconv" -> (long) oh * ow * s.co() * s.k() * s.k() * s.ci();
+            case "dw", "qdw" -> (long) oh * ow * s.ci() * s.k() * s.k();
             case "fc" -> (long) s.ci() * s.co();
             default -> 0;
         };
