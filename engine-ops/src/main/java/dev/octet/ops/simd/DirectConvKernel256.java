@@ -3,6 +3,7 @@ package dev.octet.ops.simd;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,6 +24,8 @@ final class DirectConvKernel256 {
     /** Byte species holding at least L lanes (row widening loads and output stores). */
     static final VectorSpecies<Byte> BS = ByteVector.SPECIES_64;
     static final int L = FS.length();
+    static final VectorSpecies<Long> LS = LongVector.SPECIES_256;
+    static final int HL = LS.length();
     static final float MAGIC = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds half to even
 
     /** buf[dst, dst + n) = (x[src + i] &amp; mask) - zp as floats (mask 0xFF for uint8, -1 for int8). */
@@ -240,6 +243,84 @@ final class DirectConvKernel256 {
             ByteVector b = (ByteVector) f.convertShape(VectorOperators.F2I, IS, 0).convertShape(VectorOperators.I2B, BS, 0);
             if (n >= L && BS.length() == L) b.intoArray(y, yb + c0);
             else b.intoArray(y, yb + c0, BS.indexInRange(0, Math.min(n, L)));
+        }
+    }
+
+    /** tile1's accumulation only: the accumulators go to acc[a0 + (r * 1 + v) * L] (requantized by {@link #storeT}). */
+    static void tile1A(float[] buf, int[] s, int ro, int wo, int rows, int rowLen, int o0, int o1, int o2, int o3, float[] w, float[] acc, int a0) {
+        FloatVector c0 = FloatVector.zero(FS), c1 = c0, c2 = c0, c3 = c0;
+        for (int i = 0; i < rows; i++) {
+            int rb = s[ro + i], wb = s[wo + i];
+            int b0 = rb + o0, b1 = rb + o1, b2 = rb + o2, b3 = rb + o3;
+            for (int j = 0; j < rowLen; j++, wb += L) {
+                FloatVector wv = FloatVector.fromArray(FS, w, wb);
+                c0 = FloatVector.broadcast(FS, buf[b0 + j]).fma(wv, c0);
+                c1 = FloatVector.broadcast(FS, buf[b1 + j]).fma(wv, c1);
+                c2 = FloatVector.broadcast(FS, buf[b2 + j]).fma(wv, c2);
+                c3 = FloatVector.broadcast(FS, buf[b3 + j]).fma(wv, c3);
+            }
+        }
+        c0.intoArray(acc, a0 + 0 * L);
+        c1.intoArray(acc, a0 + 1 * L);
+        c2.intoArray(acc, a0 + 2 * L);
+        c3.intoArray(acc, a0 + 3 * L);
+    }
+
+    /** tile2's accumulation only: the accumulators go to acc[a0 + (r * 2 + v) * L] (requantized by {@link #storeT}). */
+    static void tile2A(float[] buf, int[] s, int ro, int wo, int rows, int rowLen, int o0, int o1, int o2, int o3, float[] w, float[] acc, int a0) {
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int i = 0; i < rows; i++) {
+            int rb = s[ro + i], wb = s[wo + i];
+            int b0 = rb + o0, b1 = rb + o1, b2 = rb + o2, b3 = rb + o3;
+            for (int j = 0; j < rowLen; j++, wb += 2 * L) {
+                FloatVector w0 = FloatVector.fromArray(FS, w, wb), w1 = FloatVector.fromArray(FS, w, wb + L);
+                FloatVector x0 = FloatVector.broadcast(FS, buf[b0 + j]), x1 = FloatVector.broadcast(FS, buf[b1 + j]);
+                FloatVector x2 = FloatVector.broadcast(FS, buf[b2 + j]), x3 = FloatVector.broadcast(FS, buf[b3 + j]);
+                c00 = x0.fma(w0, c00);
+                c01 = x0.fma(w1, c01);
+                c10 = x1.fma(w0, c10);
+                c11 = x1.fma(w1, c11);
+                c20 = x2.fma(w0, c20);
+                c21 = x2.fma(w1, c21);
+                c30 = x3.fma(w0, c30);
+                c31 = x3.fma(w1, c31);
+            }
+        }
+        c00.intoArray(acc, a0 + 0 * L);
+        c01.intoArray(acc, a0 + 1 * L);
+        c10.intoArray(acc, a0 + 2 * L);
+        c11.intoArray(acc, a0 + 3 * L);
+        c20.intoArray(acc, a0 + 4 * L);
+        c21.intoArray(acc, a0 + 5 * L);
+        c30.intoArray(acc, a0 + 6 * L);
+        c31.intoArray(acc, a0 + 7 * L);
+    }
+
+    /**
+     * Requantizes one pixel's nv accumulator vectors acc[a0 ..] with TFLite's fixed point in long lanes (see
+     * {@link DwPlan}): acc + bias shifted left by lsh, times the Q31 multiplier, + rnd, arithmetic shift right by tot
+     * (double rounding: 2^30 and 31, then the rounding right shift x -> (x + half + (x &lt; 0 ? neg : 0)) &gt;&gt; rsh;
+     * single rounding: 2^(30 + s) and 31 + s, then identity), + zero point, clamped to the activation range [lo, hi];
+     * stores the co output bytes at y[yb].
+     */
+    static void storeT(float[] acc, int a0, int nv, int co, int[] bias, int[] lsh, long[] mul, long[] rnd, long[] tot, long[] half, long[] neg,
+                       long[] rsh, int zp, int lo, int hi, byte[] y, int yb) {
+        for (int v = 0; v < nv; v++) {
+            int o = v * L, n = co - o;
+            IntVector a = ((IntVector) FloatVector.fromArray(FS, acc, a0 + o).convertShape(VectorOperators.F2I, IS, 0)).add(IntVector.fromArray(IS, bias, o))
+                    .lanewise(VectorOperators.LSHL, IntVector.fromArray(IS, lsh, o));
+            LongVector xl = (LongVector) a.convertShape(VectorOperators.I2L, LS, 0);
+            LongVector xh = (LongVector) a.convertShape(VectorOperators.I2L, LS, 1);
+            xl = xl.mul(LongVector.fromArray(LS, mul, o)).add(LongVector.fromArray(LS, rnd, o)).lanewise(VectorOperators.ASHR, LongVector.fromArray(LS, tot, o));
+            xh = xh.mul(LongVector.fromArray(LS, mul, o + HL)).add(LongVector.fromArray(LS, rnd, o + HL)).lanewise(VectorOperators.ASHR, LongVector.fromArray(LS, tot, o + HL));
+            xl = xl.add(LongVector.fromArray(LS, half, o)).add(xl.lanewise(VectorOperators.ASHR, 63).and(LongVector.fromArray(LS, neg, o)))
+                    .lanewise(VectorOperators.ASHR, LongVector.fromArray(LS, rsh, o));
+            xh = xh.add(LongVector.fromArray(LS, half, o + HL)).add(xh.lanewise(VectorOperators.ASHR, 63).and(LongVector.fromArray(LS, neg, o + HL)))
+                    .lanewise(VectorOperators.ASHR, LongVector.fromArray(LS, rsh, o + HL));
+            IntVector q = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+            ByteVector b = (ByteVector) q.add(zp).max(lo).min(hi).convertShape(VectorOperators.I2B, BS, 0);
+            if (n >= L && BS.length() == L) b.intoArray(y, yb + o);
+            else b.intoArray(y, yb + o, BS.indexInRange(0, Math.min(n, L)));
         }
     }
 }

@@ -6,7 +6,10 @@ import dev.octet.core.ExecContext;
 import dev.octet.core.Kernel;
 import dev.octet.core.KernelFactory;
 import dev.octet.core.Parallel;
+import dev.octet.core.Ops;
 import dev.octet.core.PrepareContext;
+import dev.octet.core.Semantics;
+import dev.octet.ops.reference.ConvBridge;
 import dev.octet.ops.onnx.OnnxOps;
 import dev.octet.ops.reference.Window;
 import java.util.Map;
@@ -29,13 +32,24 @@ final class SimdDirectConvOps {
     static final int MAX_VECTORS = Integer.getInteger("octet.simd.directConv.vectors", 4);
 
     static void register(Map<String, KernelFactory> table) {
+        KernelFactory conv = table.get(Ops.CONV_2D); // the GEMM overlay over the reference
+        SimdOps.overlay(table, Ops.CONV_2D, ctx -> {
+            if ("false".equals(System.getProperty("octet.simd.directConv"))) return null;
+            int bits = SimdConvOps.chooseBits();
+            if (bits == 0 || !shapeFits(ctx, bits / 32) || ctx.input(1).shape()[0] > 2 * (bits / 32)) return null;
+            if (SimdConvOps.hybrid(ctx) || ctx.semantics() != Semantics.TFLITE) return null;
+            conv.create(ReferenceView.of(ctx)); // validation and output shape (reference)
+            ConvBridge.Stage st = ConvBridge.stage(ctx, ctx.input(1).shape()[0]);
+            if (st == null) return null; // float: GEMM
+            return create(ctx, bits, st);
+        });
         KernelFactory next = table.get(OnnxOps.ONNX_QLINEAR_CONV); // the small-conv and GEMM overlays over the reference
         SimdOps.overlay(table, OnnxOps.ONNX_QLINEAR_CONV, ctx -> {
             if ("false".equals(System.getProperty("octet.simd.directConv"))) return null; // off: for comparison
             int bits = SimdConvOps.chooseBits();
             if (bits == 0 || !shapeFits(ctx, bits / 32)) return null;
             next.create(ReferenceView.of(ctx)); // validation and output shape (reference)
-            return create(ctx, bits);
+            return create(ctx, bits, null);
         });
     }
 
@@ -53,8 +67,13 @@ final class SimdDirectConvOps {
         return fs[3] == in[3] && (fs[0] <= 2 * lanes || fs[0] <= MAX_VECTORS * lanes && fs[1] == 1 && fs[2] == 1);
     }
 
-    static Kernel create(PrepareContext ctx, int bits) {
+    /**
+     * The kernel of an ONNX_QLINEAR_CONV ({@code st} null: ONNX Runtime's float-scale requantization) or of a TFLite
+     * CONV_2D ({@code st} its output stage: double-rounding fixed point, activation clamp), or null.
+     */
+    static Kernel create(PrepareContext ctx, int bits, ConvBridge.Stage st) {
         int lanes = bits / 32;
+        boolean tfl = st != null;
         int[] in = ctx.input(0).shape(), fs = ctx.input(1).shape();
         int n = in[0], h = in[1], w = in[2], ci = in[3];
         int co = fs[0], kh = fs[1], kw = fs[2];
@@ -68,9 +87,12 @@ final class SimdDirectConvOps {
         long rowFloats = wpLong * ci;
         if ((long) k * width > (1 << 24) || rowFloats * kh > (1 << 24) || (long) n * oh * ow * co > Integer.MAX_VALUE) return null;
         Attributes a = ctx.node().attrs();
-        int xzp = a.getInt(OnnxOps.ATTR_X_ZERO_POINT, 0), yzp = a.getInt(OnnxOps.ATTR_Y_ZERO_POINT, 0);
-        int[] wzp = a.getInts(OnnxOps.ATTR_W_ZERO_POINTS, null);
-        float[] os = a.getFloats(OnnxOps.ATTR_OUTPUT_SCALES, null);
+        int xzp = tfl ? st.inputZeroPoint() : a.getInt(OnnxOps.ATTR_X_ZERO_POINT, 0);
+        int yzp = tfl ? st.outputZeroPoint() : a.getInt(OnnxOps.ATTR_Y_ZERO_POINT, 0);
+        int[] wzp = new int[co];
+        if (tfl) java.util.Arrays.fill(wzp, st.filterZeroPoint());
+        else wzp = a.getInts(OnnxOps.ATTR_W_ZERO_POINTS, null);
+        if (tfl && nv > 2) return null;
         DataType xt = ctx.input(0).type();
         int maxAbsX = Math.max(Math.abs(xt.minValue() - xzp), Math.abs(xt.maxValue() - xzp));
         byte[] fb = ctx.constBytes(1);
@@ -88,17 +110,42 @@ final class SimdDirectConvOps {
         int[] bias = new int[width];
         if (ctx.hasInput(2)) System.arraycopy(ctx.constInts(2), 0, bias, 0, co);
         float[] scale = new float[width];
-        System.arraycopy(os, 0, scale, 0, co);
+        if (!tfl) System.arraycopy(a.getFloats(OnnxOps.ATTR_OUTPUT_SCALES, null), 0, scale, 0, co);
+        // TFLite: per-channel left shift, Q31 multiplier and rounding right shift (long lanes; see DwPlan)
+        int[] lsh = new int[width];
+        long[] mul = new long[width], rnd = new long[width], tot = new long[width], half = new long[width], neg = new long[width],
+                rsh = new long[width];
+        if (tfl) {
+            for (int c = 0; c < width; c++) {
+                int m = c >= co ? 0 : st.multiplier()[st.multiplier().length == 1 ? 0 : c];
+                int sft = c >= co ? 0 : st.shift()[st.shift().length == 1 ? 0 : c];
+                int left = sft > 0 ? sft : 0, right = sft > 0 ? 0 : -sft;
+                lsh[c] = left;
+                mul[c] = m;
+                if (st.singleRounding()) { // one rounding shift by 31 + right (ruy's int8 path)
+                    tot[c] = 31 + right;
+                    rnd[c] = 1L << (30 + right);
+                } else { // rounding doubling high multiply, then a rounding right shift with ties away from zero
+                    tot[c] = 31;
+                    rnd[c] = 1L << 30;
+                    rsh[c] = right;
+                    half[c] = right > 0 ? 1L << (right - 1) : 0;
+                    neg[c] = right > 0 ? -1 : 0;
+                }
+            }
+        }
         ctx.markPacked(1);
         if (ctx.hasInput(2)) ctx.markPacked(2);
         int mask = xt == DataType.UINT8 ? 0xFF : -1;
         DataType ot = ctx.output(0).type();
         float lo = ot.minValue(), hi = ot.maxValue(), zp = yzp;
+        int ilo = tfl ? st.min() : ot.minValue(), ihi = tfl ? st.max() : ot.maxValue();
+        if (ilo > ihi) return null; // absurd output scale: empty activation range, the reference's clamp is no min/max
         int rows = n * oh;
         int rowBuf = (int) rowFloats;
         int parts = ExecContext.partsFor(ctx.options().threads(), (long) rows * ow, 4096);
         parts = Math.max(1, Math.min(parts, rows));
-        int fSlice = kh * rowBuf + (nv == 4 ? ROWS * width : 0), iSlice = 3 * kh;
+        int fSlice = kh * rowBuf + (nv == 4 || tfl ? ROWS * width : 0), iSlice = 3 * kh;
         ctx.requestScratch(DataType.Storage.FLOAT, parts * fSlice);
         ctx.requestScratch(DataType.Storage.INT, parts * iSlice);
         int ii = ctx.inputId(0), io = ctx.outputId(0);
@@ -151,7 +198,14 @@ final class SimdDirectConvOps {
                         int y0 = yRow + ox * co, y1 = yRow + p1 * co, y2 = yRow + p2 * co, y3 = yRow + p3 * co;
                         switch (bits) {
                             case 512 -> {
-                                if (nv == 1) DirectConvKernel512.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                if (tfl) {
+                                    if (nv == 1) DirectConvKernel512.tile1A(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    else DirectConvKernel512.tile2A(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    DirectConvKernel512.storeT(buf, accOff, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y0);
+                                    DirectConvKernel512.storeT(buf, accOff + width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y1);
+                                    DirectConvKernel512.storeT(buf, accOff + 2 * width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y2);
+                                    DirectConvKernel512.storeT(buf, accOff + 3 * width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y3);
+                                } else if (nv == 1) DirectConvKernel512.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
                                 else if (nv == 2) DirectConvKernel512.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
                                 else {
                                     DirectConvKernel512.tile4(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
@@ -162,7 +216,14 @@ final class SimdDirectConvOps {
                                 }
                             }
                             case 256 -> {
-                                if (nv == 1) DirectConvKernel256.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                if (tfl) {
+                                    if (nv == 1) DirectConvKernel256.tile1A(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    else DirectConvKernel256.tile2A(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    DirectConvKernel256.storeT(buf, accOff, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y0);
+                                    DirectConvKernel256.storeT(buf, accOff + width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y1);
+                                    DirectConvKernel256.storeT(buf, accOff + 2 * width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y2);
+                                    DirectConvKernel256.storeT(buf, accOff + 3 * width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y3);
+                                } else if (nv == 1) DirectConvKernel256.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
                                 else if (nv == 2) DirectConvKernel256.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
                                 else {
                                     DirectConvKernel256.tile4(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
@@ -173,7 +234,14 @@ final class SimdDirectConvOps {
                                 }
                             }
                             default -> {
-                                if (nv == 1) DirectConvKernel128.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
+                                if (tfl) {
+                                    if (nv == 1) DirectConvKernel128.tile1A(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    else DirectConvKernel128.tile2A(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
+                                    DirectConvKernel128.storeT(buf, accOff, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y0);
+                                    DirectConvKernel128.storeT(buf, accOff + width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y1);
+                                    DirectConvKernel128.storeT(buf, accOff + 2 * width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y2);
+                                    DirectConvKernel128.storeT(buf, accOff + 3 * width, nv, co, bias, lsh, mul, rnd, tot, half, neg, rsh, yzp, ilo, ihi, y, y3);
+                                } else if (nv == 1) DirectConvKernel128.tile1(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
                                 else if (nv == 2) DirectConvKernel128.tile2(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, bias, scale, zp, lo, hi, co, y, y0, y1, y2, y3);
                                 else {
                                     DirectConvKernel128.tile4(buf, s, rowOff, wOffs, valid, rowLen, o0, o1, o2, o3, wp, buf, accOff);
@@ -204,7 +272,7 @@ final class SimdDirectConvOps {
             public long macs() { return macs; }
 
             @Override
-            public String variant() { return "simd" + bits + "-directconv" + (nv == 1 ? "" : "-" + nv + "v"); }
+            public String variant() { return "simd" + bits + "-directconv" + (nv == 1 ? "" : "-" + nv + "v") + (tfl ? "-tflite" : ""); }
         };
     }
 
@@ -220,6 +288,10 @@ final class SimdDirectConvOps {
         java.util.Arrays.fill(scale, 0.01f);
         byte[] x = new byte[64], y = new byte[4 * width];
         float[] acc = new float[4 * width];
+        int[] lsh = new int[width];
+        long[] mul = new long[width], half = new long[width], neg = new long[width], rsh = new long[width], tot = new long[width];
+        java.util.Arrays.fill(mul, 1L << 30);
+        java.util.Arrays.fill(tot, 31);
         long end = System.nanoTime() + 300_000_000L;
         for (int it = 0; it < 5000 && System.nanoTime() < end; it++) {
             int co = it % 2 == 0 ? width : width - 1; // tile4: 4 or 3.x vectors; tile2 half, tile1 a quarter
@@ -230,6 +302,9 @@ final class SimdDirectConvOps {
                     DirectConvKernel512.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
                     DirectConvKernel512.tile4(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
                     DirectConvKernel512.store4(acc, 0, co, bias, scale, 3f, 0f, 255f, y, 0);
+                    DirectConvKernel512.tile1A(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel512.tile2A(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel512.storeT(acc, 0, 2, co / 2, bias, lsh, mul, mul, tot, half, neg, rsh, 3, 0, 255, y, 0);
                 }
                 case 256 -> {
                     DirectConvKernel256.widen(x, 0, 40, 0xFF, 3, buf, 0);
@@ -237,6 +312,9 @@ final class SimdDirectConvOps {
                     DirectConvKernel256.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
                     DirectConvKernel256.tile4(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
                     DirectConvKernel256.store4(acc, 0, co, bias, scale, 3f, 0f, 255f, y, 0);
+                    DirectConvKernel256.tile1A(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel256.tile2A(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel256.storeT(acc, 0, 2, co / 2, bias, lsh, mul, mul, tot, half, neg, rsh, 3, 0, 255, y, 0);
                 }
                 default -> {
                     DirectConvKernel128.widen(x, 0, 40, 0xFF, 3, buf, 0);
@@ -244,6 +322,9 @@ final class SimdDirectConvOps {
                     DirectConvKernel128.tile2(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, bias, scale, 3f, 0f, 255f, co / 2, y, 0, width, 2 * width, 3 * width);
                     DirectConvKernel128.tile4(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
                     DirectConvKernel128.store4(acc, 0, co, bias, scale, 3f, 0f, 255f, y, 0);
+                    DirectConvKernel128.tile1A(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel128.tile2A(buf, ro, 0, 3, 3, rowLen, 0, 3, 6, 9, w, acc, 0);
+                    DirectConvKernel128.storeT(acc, 0, 2, co / 2, bias, lsh, mul, mul, tot, half, neg, rsh, 3, 0, 255, y, 0);
                 }
             }
         }
