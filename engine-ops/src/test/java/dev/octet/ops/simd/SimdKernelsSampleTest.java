@@ -4,7 +4,8 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The SIMD kernel testers in the regular suite, on a smaller random sample (200 cases per op and width; the
- * testers themselves, run with -Dtest=DwKernelTester,EwKernelTester,QdqMatmulKernelTester,LutKernelTester,QuantizeKernelTester,SmallConvKernelTester, do 1,000; QDQ MatMul 100 here).
+ * testers themselves, run with -Dtest=DwKernelTester,EwKernelTester,QdqMatmulKernelTester,LutKernelTester,QuantizeKernelTester,SmallConvKernelTester,
+ * DirectConvKernelTester,NarrowConvKernelTester,TfliteDirectConvTester, do 1,000; QDQ MatMul 100 here).
  */
 class SimdKernelsSampleTest {
     @Nested
@@ -39,6 +40,24 @@ class SimdKernelsSampleTest {
 
     @Nested
     class SmallConv extends SmallConvKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class DirectConv extends DirectConvKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class NarrowConv extends NarrowConvKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class TfliteDirectConv extends TfliteDirectConvTester {
         @Override
         int cases() { return Math.min(CASES, 200); }
     }

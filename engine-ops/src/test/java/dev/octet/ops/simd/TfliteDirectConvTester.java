@@ -31,6 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TfliteDirectConvTester {
     static final int CASES = Integer.getInteger("octet.tester.cases", 1000);
 
+    int cases() { return CASES; }
+
     @ParameterizedTest
     @ValueSource(ints = {512, 256, 128})
     void tfliteConv(int bits) {
@@ -40,8 +42,9 @@ class TfliteDirectConvTester {
         try {
             Random r = new Random(71_000 + bits);
             int done = 0, direct = 0, attempts = 0;
-            while (done < CASES) {
-                assertTrue(++attempts < CASES * 20, "too many invalid random cases");
+            int cases = cases();
+            while (done < cases) {
+                assertTrue(++attempts < cases * 20, "too many invalid random cases");
                 Boolean d = check(r, bits);
                 if (d == null) continue;
                 done++;
