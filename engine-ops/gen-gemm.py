@@ -5,14 +5,15 @@ import os
 
 
 def tile(kind):
-    V = "IntVector" if kind == "int" else "FloatVector"
-    S = "IS" if kind == "int" else "FS"
-    xs = "byte[] x" if kind == "int" else "float[] x"
-    outt = "int[] out" if kind == "int" else "float[] out"
-    wt = "int[] w" if kind == "int" else "float[] w"
+    ints = kind in ("int", "intA")
+    V = "IntVector" if ints else "FloatVector"
+    S = "IS" if ints else "FS"
+    xs = {"int": "byte[] x", "intA": "int[] x", "float": "float[] x"}[kind]
+    outt = "int[] out" if ints else "float[] out"
+    wt = "int[] w" if ints else "float[] w"
     extra = ", int mask" if kind == "int" else ""
     rd = (lambda r: f"x[r{r} + i] & mask") if kind == "int" else (lambda r: f"x[r{r} + i]")
-    name = "intTile" if kind == "int" else "floatTile"
+    name = {"int": "intTile", "intA": "intTileInt", "float": "floatTile"}[kind]
     L = [f"    static void {name}({xs}, int r0, int r1, int r2, int r3{extra}, {wt}, int wOff, int k, {outt}, int outOff) {{",
          f"        {V} " + ", ".join(f"c{r}{j} = {V}.zero({S})" for r in range(4) for j in range(4)) + ";",
          "        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {"]
@@ -63,6 +64,12 @@ final class GemmWIDTH {
 
     /** A 4 x NR int tile; 8-bit activations read as {@code x & mask} (0xFF: uint8, -1: int8). */
 INTTILE
+
+    /**
+     * A 4 x NR int tile with int32 A rows (the Winograd-domain GEMMs of {@link WinogradKernel}: transformed inputs
+     * are ints, not bytes).
+     */
+INTATILE
 
     /** A 4 x NR float tile. */
 FLOATTILE
@@ -136,6 +143,6 @@ REQUANT = r'''
 
 out_dir = "engine-ops/src/main/java/dev/octet/ops/simd"
 for width in (512, 256, 128):
-    src = TEMPLATE.replace("INTTILE", tile("int")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
+    src = TEMPLATE.replace("INTTILE", tile("int")).replace("INTATILE", tile("intA")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
     with open(os.path.join(out_dir, f"Gemm{width}.java"), "w") as f:
         f.write(src)

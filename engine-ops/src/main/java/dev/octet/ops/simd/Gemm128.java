@@ -75,6 +75,56 @@ final class Gemm128 {
         c33.intoArray(out, outOff + 3 * NR + 3 * L);
     }
 
+    /**
+     * A 4 x NR int tile with int32 A rows (the Winograd-domain GEMMs of {@link WinogradKernel}: transformed inputs
+     * are ints, not bytes).
+     */
+    static void intTileInt(int[] x, int r0, int r1, int r2, int r3, int[] w, int wOff, int k, int[] out, int outOff) {
+        IntVector c00 = IntVector.zero(IS), c01 = IntVector.zero(IS), c02 = IntVector.zero(IS), c03 = IntVector.zero(IS), c10 = IntVector.zero(IS), c11 = IntVector.zero(IS), c12 = IntVector.zero(IS), c13 = IntVector.zero(IS), c20 = IntVector.zero(IS), c21 = IntVector.zero(IS), c22 = IntVector.zero(IS), c23 = IntVector.zero(IS), c30 = IntVector.zero(IS), c31 = IntVector.zero(IS), c32 = IntVector.zero(IS), c33 = IntVector.zero(IS);
+        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector w1 = IntVector.fromArray(IS, w, wi + 1 * L);
+            IntVector w2 = IntVector.fromArray(IS, w, wi + 2 * L);
+            IntVector w3 = IntVector.fromArray(IS, w, wi + 3 * L);
+            IntVector a0 = IntVector.broadcast(IS, x[r0 + i]);
+            c00 = c00.add(a0.mul(w0));
+            c01 = c01.add(a0.mul(w1));
+            c02 = c02.add(a0.mul(w2));
+            c03 = c03.add(a0.mul(w3));
+            IntVector a1 = IntVector.broadcast(IS, x[r1 + i]);
+            c10 = c10.add(a1.mul(w0));
+            c11 = c11.add(a1.mul(w1));
+            c12 = c12.add(a1.mul(w2));
+            c13 = c13.add(a1.mul(w3));
+            IntVector a2 = IntVector.broadcast(IS, x[r2 + i]);
+            c20 = c20.add(a2.mul(w0));
+            c21 = c21.add(a2.mul(w1));
+            c22 = c22.add(a2.mul(w2));
+            c23 = c23.add(a2.mul(w3));
+            IntVector a3 = IntVector.broadcast(IS, x[r3 + i]);
+            c30 = c30.add(a3.mul(w0));
+            c31 = c31.add(a3.mul(w1));
+            c32 = c32.add(a3.mul(w2));
+            c33 = c33.add(a3.mul(w3));
+        }
+        c00.intoArray(out, outOff + 0 * NR + 0 * L);
+        c01.intoArray(out, outOff + 0 * NR + 1 * L);
+        c02.intoArray(out, outOff + 0 * NR + 2 * L);
+        c03.intoArray(out, outOff + 0 * NR + 3 * L);
+        c10.intoArray(out, outOff + 1 * NR + 0 * L);
+        c11.intoArray(out, outOff + 1 * NR + 1 * L);
+        c12.intoArray(out, outOff + 1 * NR + 2 * L);
+        c13.intoArray(out, outOff + 1 * NR + 3 * L);
+        c20.intoArray(out, outOff + 2 * NR + 0 * L);
+        c21.intoArray(out, outOff + 2 * NR + 1 * L);
+        c22.intoArray(out, outOff + 2 * NR + 2 * L);
+        c23.intoArray(out, outOff + 2 * NR + 3 * L);
+        c30.intoArray(out, outOff + 3 * NR + 0 * L);
+        c31.intoArray(out, outOff + 3 * NR + 1 * L);
+        c32.intoArray(out, outOff + 3 * NR + 2 * L);
+        c33.intoArray(out, outOff + 3 * NR + 3 * L);
+    }
+
     /** A 4 x NR float tile. */
     static void floatTile(float[] x, int r0, int r1, int r2, int r3, float[] w, int wOff, int k, float[] out, int outOff) {
         FloatVector c00 = FloatVector.zero(FS), c01 = FloatVector.zero(FS), c02 = FloatVector.zero(FS), c03 = FloatVector.zero(FS), c10 = FloatVector.zero(FS), c11 = FloatVector.zero(FS), c12 = FloatVector.zero(FS), c13 = FloatVector.zero(FS), c20 = FloatVector.zero(FS), c21 = FloatVector.zero(FS), c22 = FloatVector.zero(FS), c23 = FloatVector.zero(FS), c30 = FloatVector.zero(FS), c31 = FloatVector.zero(FS), c32 = FloatVector.zero(FS), c33 = FloatVector.zero(FS);

@@ -1,0 +1,404 @@
+package dev.octet.ops.simd;
+
+import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
+import dev.octet.core.Kernel;
+import dev.octet.core.PrepareContext;
+import dev.octet.ops.reference.Window;
+import java.util.Arrays;
+
+/**
+ * A quantized 3x3, stride 1, dilation 1, ungrouped convolution computed exactly with integer Winograd F(2x2,3x3)
+ * (see docs/winograd.md). Each 2x2 output tile needs a 4x4 input tile d; with
+ * <pre>
+ *   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   2G = [2 0 0; 1 1 1; 1 -1 1; 0 0 2]   A^T = [1 1 1 0; 0 1 -1 -1]
+ * </pre>
+ * V = B^T d B is computed on the raw 8-bit inputs (padding = input zero point, as {@link GemmKernel} pads), the
+ * filters are transformed once at load as U = (2G)(w - wZp)(2G)^T, integers equal to 4x Lavin's G g G^T; then for
+ * each of the 16 positions M = sum over input channels of U x V (16 independent GEMMs [tiles x Ci] x [Ci x Co], run
+ * with the int32-A outer-product micro-kernel of Gemm512/256/128), and Y4 = A^T M A is exactly 4 x sum(x * (w - wZp))
+ * over the 3x3xCi window. All int arithmetic wraps modulo 2^32, which commutes with additions and multiplications, so
+ * Y4 is right modulo 2^32; the kernel is only built when a load-time bound proves |4 x sum| < 2^31 for every output
+ * channel, so Y4 is the true value, and Y4 >> 2 is the very accumulator GemmKernel computes. The input zero point is
+ * folded into the bias and the accumulator requantized by the same vectorized code as GemmKernel (TFLite fixed point,
+ * single or double rounding; ONNX float scale), so outputs are byte-identical with the reference kernels.
+ *
+ * <p>Tiles (batch x ceil(outH/2) x ceil(outW/2), in raster order) are processed in blocks of {@link #TB}: the block's
+ * input tiles are transformed into scratch ([16][TB][Ci] ints), then for each weight panel the 16 GEMMs fill
+ * [16][TB][NR] and the output transform, rescale and store follow (partial tiles at the right/bottom edges store only
+ * their valid pixels). Intra-op threads take contiguous ranges of tiles; every tile is computed the same way whatever
+ * the split, so outputs do not depend on the thread count.
+ */
+final class WinogradKernel implements Kernel {
+    /** System property: "false" disables the Winograd kernel (the GEMM is used instead). */
+    static final String PROPERTY = "octet.winograd";
+
+    /** Tiles per block (a multiple of 4, the micro-kernel's rows). */
+    static final int TB = 32;
+
+    private final int bits, nr, parts;
+    private final dev.octet.core.Parallel.Task task = this::part;
+    private final GemmKernel.Shape s;
+    private final int ci, co, panels, tilesH, tilesW, tiles, outH, outW;
+    private final int inputId, outputId;
+    private final int[] wPacked; // [16][panels][ci][nr]
+    private final int[] biasAdj;
+    private final int mask;
+    private final byte pad;
+    private final GemmKernel.Requant rq;
+    private final int[] lsh, rsh, rmask;
+    private final long[] multL, roundL, totalL;
+    private final float[] scaleP;
+    private final int vSize, mSize;
+
+    private WinogradKernel(int bits, int parts, GemmKernel.Shape s, int[] ids, int[] wPacked, int[] biasAdj, int mask, byte pad, GemmKernel.Requant rq) {
+        this.bits = bits;
+        this.nr = bits / 8;
+        this.parts = parts;
+        this.s = s;
+        this.ci = s.inC();
+        this.co = s.outC();
+        this.panels = (co + nr - 1) / nr;
+        this.outH = s.win().outH();
+        this.outW = s.win().outW();
+        this.tilesH = (outH + 1) / 2;
+        this.tilesW = (outW + 1) / 2;
+        this.tiles = s.batch() * tilesH * tilesW;
+        this.inputId = ids[0];
+        this.outputId = ids[1];
+        this.wPacked = wPacked;
+        this.biasAdj = biasAdj;
+        this.mask = mask;
+        this.pad = pad;
+        this.rq = rq;
+        this.vSize = 16 * TB * ci;
+        this.mSize = 16 * TB * nr;
+        int cols = panels * nr;
+        boolean fixed = !rq.onnx();
+        this.lsh = fixed ? new int[cols] : null;
+        this.rsh = fixed ? new int[cols] : null;
+        this.rmask = fixed ? new int[cols] : null;
+        this.multL = fixed ? new long[cols] : null;
+        this.roundL = fixed ? new long[cols] : null;
+        this.totalL = fixed ? new long[cols] : null;
+        this.scaleP = fixed ? null : Arrays.copyOf(rq.scale(), cols);
+        if (fixed) {
+            for (int c = 0; c < co; c++) {
+                int shift = rq.shift()[c];
+                lsh[c] = shift > 0 ? shift : 0;
+                rsh[c] = shift > 0 ? 0 : -shift;
+                rmask[c] = (int) ((1L << rsh[c]) - 1);
+                multL[c] = rq.multiplier()[c];
+                totalL[c] = 31 + rsh[c];
+                roundL[c] = 1L << (totalL[c] - 1);
+            }
+        }
+    }
+
+    /** Whether the Winograd kernel may be used at all (system property, read at every compile). */
+    static boolean enabled() { return !"false".equalsIgnoreCase(System.getProperty(PROPERTY)); }
+
+    /** {@code -Doctet.winograd=force}: use it on every layer it can compute, ignoring the speed heuristic (tests). */
+    static boolean forced() { return "force".equalsIgnoreCase(System.getProperty(PROPERTY)); }
+
+    /** Whether a convolution of this geometry would get the Winograd kernel (before the filter bound is checked). */
+    static boolean wanted(GemmKernel.Shape s) { return enabled() && s != null && geometryFits(s) && (forced() || paysOff(s)); }
+
+    /**
+     * Whether the geometry is one this kernel computes: 3x3, stride 1, dilation 1, a non-empty output (groups were
+     * already excluded by the caller).
+     */
+    static boolean geometryFits(GemmKernel.Shape s) {
+        Window w = s.win();
+        return w.kH() == 3 && w.kW() == 3 && w.strideH() == 1 && w.strideW() == 1 && w.dilationH() == 1 && w.dilationW() == 1 && w.outH() > 0
+                && w.outW() > 0 && s.batch() > 0 && s.inC() > 0 && s.outC() > 0;
+    }
+
+    /**
+     * Whether 4 x sum(x * (w - wZp)) over any 3x3xCi window fits in an int for every output channel, so the wrapped
+     * Winograd result is the true one: 4 x max|x| x sum|w - wZp| < 2^31 (max|x| 255 for uint8, 128 for int8).
+     */
+    static boolean boundHolds(byte[] w, boolean wUnsigned, int[] wZp, boolean xUnsigned, int co, int k) {
+        long maxX = xUnsigned ? 255 : 128;
+        for (int c = 0; c < co; c++) {
+            long sum = 0;
+            for (int i = 0; i < k; i++) sum += Math.abs((wUnsigned ? w[c * k + i] & 0xFF : w[c * k + i]) - wZp[c]);
+            if (4 * maxX * sum > Integer.MAX_VALUE) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether Winograd is expected to beat the GEMM on this layer: enough channels for the Winograd-domain GEMMs
+     * (their K is Ci, not 9 Ci) and output tiles mostly whole.
+     */
+    static boolean paysOff(GemmKernel.Shape s) {
+        Window w = s.win();
+        int th = (w.outH() + 1) / 2, tw = (w.outW() + 1) / 2;
+        double useful = (double) w.outH() * w.outW() / (4.0 * th * tw);
+        return s.inC() >= 16 && s.outC() >= 16 && useful >= 0.7;
+    }
+
+    /**
+     * A Winograd kernel for this quantized convolution, or null when it does not apply (property off, geometry,
+     * bound, or not expected to be faster). Arguments as {@link GemmKernel#quantized}; {@code w} is [Co][3][3][Ci].
+     */
+    static WinogradKernel orNull(PrepareContext ctx, int bits, int threads, GemmKernel.Shape s, int[] ids, byte[] w, boolean wUnsigned, int[] wZp,
+                                 boolean xUnsigned, int xZp, int[] bias, GemmKernel.Requant rq) {
+        if (!wanted(s)) return null;
+        return create(ctx, bits, threads, s, ids, w, wUnsigned, wZp, xUnsigned, xZp, bias, rq);
+    }
+
+    /** As {@link #orNull} without the speed heuristic (tests force the kernel on any fitting shape). */
+    static WinogradKernel create(PrepareContext ctx, int bits, int threads, GemmKernel.Shape s, int[] ids, byte[] w, boolean wUnsigned, int[] wZp,
+                                 boolean xUnsigned, int xZp, int[] bias, GemmKernel.Requant rq) {
+        int ci = s.inC(), co = s.outC(), k = 9 * ci;
+        if (!geometryFits(s) || !boundHolds(w, wUnsigned, wZp, xUnsigned, co, k)) return null;
+        int nr = bits / 8, panels = (co + nr - 1) / nr;
+        int[] packed = new int[Math.multiplyExact(Math.multiplyExact(16 * panels, ci), nr)];
+        int[] biasAdj = new int[panels * nr];
+        int[] g = new int[9], t = new int[12];
+        for (int o = 0; o < co; o++) {
+            int sum = 0;
+            int p = o / nr, j = o % nr;
+            for (int c = 0; c < ci; c++) {
+                for (int tap = 0; tap < 9; tap++) {
+                    int v = (wUnsigned ? w[o * k + tap * ci + c] & 0xFF : w[o * k + tap * ci + c]) - wZp[o];
+                    g[tap] = v;
+                    sum += v;
+                }
+                // t = (2G) g: 4x3
+                for (int col = 0; col < 3; col++) {
+                    int g0 = g[col], g1 = g[3 + col], g2 = g[6 + col];
+                    t[col] = 2 * g0;
+                    t[3 + col] = g0 + g1 + g2;
+                    t[6 + col] = g0 - g1 + g2;
+                    t[9 + col] = 2 * g2;
+                }
+                // U = t (2G)^T: 4x4
+                for (int row = 0; row < 4; row++) {
+                    int a = t[row * 3], b = t[row * 3 + 1], cc = t[row * 3 + 2];
+                    int[] u = {2 * a, a + b + cc, a - b + cc, 2 * cc};
+                    for (int col = 0; col < 4; col++) packed[(((row * 4 + col) * panels + p) * ci + c) * nr + j] = u[col];
+                }
+            }
+            biasAdj[o] = bias[o] - xZp * sum;
+        }
+        int tiles = s.batch() * ((s.win().outH() + 1) / 2) * ((s.win().outW() + 1) / 2);
+        long macs = (long) s.batch() * s.win().outH() * s.win().outW() * k * co;
+        int blocks = (tiles + TB - 1) / TB;
+        int parts = threads <= 1 || macs < GemmKernel.MIN_PARALLEL_MACS ? 1
+                : Math.max(1, Math.min(ExecContext.PARTS_PER_THREAD * threads, Math.max(Math.min(threads, (tiles + 3) / 4), blocks)));
+        WinogradKernel kern = new WinogradKernel(bits, parts, s, ids, packed, biasAdj, xUnsigned ? 0xFF : -1, (byte) xZp, rq);
+        ctx.requestScratch(DataType.Storage.INT, Math.multiplyExact(parts, kern.vSize + kern.mSize + 4 * nr));
+        ctx.requestScratch(DataType.Storage.BYTE, Math.multiplyExact(parts, 16 * ci));
+        warmUp(bits);
+        return kern;
+    }
+
+    @Override
+    public String variant() { return "simd-winograd-" + bits + (parts > 1 ? "-split" + parts + "m" : ""); }
+
+    /** Counted as the direct convolution's multiply-accumulates (what GMAC/s figures compare). */
+    @Override
+    public long macs() { return (long) s.batch() * outH * outW * 9L * ci * co; }
+
+    @Override
+    public void run(ExecContext ec) {
+        if (parts == 1) {
+            part(ec, 0);
+        } else {
+            ec.parallelFor(parts, task);
+        }
+    }
+
+    private void part(ExecContext ec, int p) {
+        int t0 = (int) ((long) p * tiles / parts), t1 = (int) ((long) (p + 1) * tiles / parts);
+        byte[] x = ec.bytes(inputId);
+        int xOff = ec.offset(inputId);
+        byte[] y = ec.bytes(outputId);
+        int yOff = ec.offset(outputId);
+        int[] sc = ec.scratchInts();
+        int vOff = p * (vSize + mSize + 4 * nr), mOff = vOff + vSize, oOff = mOff + mSize;
+        byte[] gb = ec.scratchBytes();
+        int gOff = p * 16 * ci;
+        Window win = s.win();
+        int inH = s.inH(), inW = s.inW(), padT = win.padTop(), padL = win.padLeft();
+        int perImage = tilesH * tilesW;
+        for (int tb = t0; tb < t1; tb += TB) {
+            int cnt = Math.min(TB, t1 - tb);
+            // input transforms
+            for (int i = 0; i < cnt; i++) {
+                int t = tb + i, b = t / perImage, rem = t % perImage, ty = rem / tilesW, tx = rem % tilesW;
+                int iy0 = 2 * ty - padT, ix0 = 2 * tx - padL;
+                byte[] src;
+                int o0, rowStride;
+                if (iy0 >= 0 && iy0 + 4 <= inH && ix0 >= 0 && ix0 + 4 <= inW) {
+                    src = x;
+                    o0 = xOff + ((b * inH + iy0) * inW + ix0) * ci;
+                    rowStride = inW * ci;
+                } else {
+                    src = gb;
+                    o0 = gOff;
+                    rowStride = 4 * ci;
+                    for (int r = 0; r < 4; r++) {
+                        int iy = iy0 + r;
+                        for (int c = 0; c < 4; c++) {
+                            int ix = ix0 + c, dst = gOff + (r * 4 + c) * ci;
+                            if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+                                System.arraycopy(x, xOff + ((b * inH + iy) * inW + ix) * ci, gb, dst, ci);
+                            } else {
+                                Arrays.fill(gb, dst, dst + ci, pad);
+                            }
+                        }
+                    }
+                }
+                inputTransform(src, o0, rowStride, ci, mask, sc, vOff + i * ci, TB * ci);
+            }
+            for (int pn = 0; pn < panels; pn++) {
+                for (int pos = 0; pos < 16; pos++) {
+                    int wOff = (pos * panels + pn) * ci * nr;
+                    int vp = vOff + pos * TB * ci, mp = mOff + pos * TB * nr;
+                    for (int i = 0; i < cnt; i += 4) {
+                        int rows = Math.min(4, cnt - i);
+                        int r0 = vp + i * ci, r1 = rows > 1 ? r0 + ci : r0, r2 = rows > 2 ? r0 + 2 * ci : r1, r3 = rows > 3 ? r0 + 3 * ci : r2;
+                        switch (bits) {
+                            case 512 -> Gemm512.intTileInt(sc, r0, r1, r2, r3, wPacked, wOff, ci, sc, mp + i * nr);
+                            case 256 -> Gemm256.intTileInt(sc, r0, r1, r2, r3, wPacked, wOff, ci, sc, mp + i * nr);
+                            default -> Gemm128.intTileInt(sc, r0, r1, r2, r3, wPacked, wOff, ci, sc, mp + i * nr);
+                        }
+                    }
+                }
+                int c0 = pn * nr, cols = Math.min(nr, co - c0);
+                for (int i = 0; i < cnt; i++) {
+                    int t = tb + i, b = t / perImage, rem = t % perImage, ty = rem / tilesW, tx = rem % tilesW;
+                    outputTransform(sc, mOff + i * nr, TB * nr, nr, sc, oOff);
+                    for (int a = 0; a < 2; a++) {
+                        int oy = 2 * ty + a;
+                        if (oy >= outH) break;
+                        for (int bb = 0; bb < 2; bb++) {
+                            int ox = 2 * tx + bb;
+                            if (ox >= outW) break;
+                            int from = oOff + (a * 2 + bb) * nr;
+                            requant(sc, from, c0);
+                            int to = yOff + ((b * outH + oy) * outW + ox) * co + c0;
+                            for (int jj = 0; jj < cols; jj++) y[to + jj] = (byte) sc[from + jj];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * V = B^T d B for one 4x4 tile of {@code ci} channels: row r of the tile starts at {@code src[o0 + r*rowStride]},
+     * its 4 pixels {@code ci} apart; values read as {@code byte & mask}. Position (i, j) goes to
+     * {@code v[vOff + (i*4+j)*posStride + c]}.
+     */
+    static void inputTransform(byte[] src, int o0, int rowStride, int ci, int mask, int[] v, int vOff, int posStride) {
+        int o1 = o0 + rowStride, o2 = o1 + rowStride, o3 = o2 + rowStride;
+        int c1 = ci, c2 = 2 * ci, c3 = 3 * ci;
+        int p1 = posStride, p2 = 2 * posStride, p3 = 3 * posStride, p4 = 4 * posStride, p5 = 5 * posStride, p6 = 6 * posStride, p7 = 7 * posStride;
+        int p8 = 8 * posStride, p9 = 9 * posStride, p10 = 10 * posStride, p11 = 11 * posStride, p12 = 12 * posStride, p13 = 13 * posStride;
+        int p14 = 14 * posStride, p15 = 15 * posStride;
+        for (int c = 0; c < ci; c++) {
+            int d00 = src[o0 + c] & mask, d01 = src[o0 + c1 + c] & mask, d02 = src[o0 + c2 + c] & mask, d03 = src[o0 + c3 + c] & mask;
+            int d10 = src[o1 + c] & mask, d11 = src[o1 + c1 + c] & mask, d12 = src[o1 + c2 + c] & mask, d13 = src[o1 + c3 + c] & mask;
+            int d20 = src[o2 + c] & mask, d21 = src[o2 + c1 + c] & mask, d22 = src[o2 + c2 + c] & mask, d23 = src[o2 + c3 + c] & mask;
+            int d30 = src[o3 + c] & mask, d31 = src[o3 + c1 + c] & mask, d32 = src[o3 + c2 + c] & mask, d33 = src[o3 + c3 + c] & mask;
+            // t = B^T d (rows)
+            int t00 = d00 - d20, t01 = d01 - d21, t02 = d02 - d22, t03 = d03 - d23;
+            int t10 = d10 + d20, t11 = d11 + d21, t12 = d12 + d22, t13 = d13 + d23;
+            int t20 = d20 - d10, t21 = d21 - d11, t22 = d22 - d12, t23 = d23 - d13;
+            int t30 = d10 - d30, t31 = d11 - d31, t32 = d12 - d32, t33 = d13 - d33;
+            // V = t B (columns)
+            int at = vOff + c;
+            v[at] = t00 - t02;
+            v[at + p1] = t01 + t02;
+            v[at + p2] = t02 - t01;
+            v[at + p3] = t01 - t03;
+            v[at + p4] = t10 - t12;
+            v[at + p5] = t11 + t12;
+            v[at + p6] = t12 - t11;
+            v[at + p7] = t11 - t13;
+            v[at + p8] = t20 - t22;
+            v[at + p9] = t21 + t22;
+            v[at + p10] = t22 - t21;
+            v[at + p11] = t21 - t23;
+            v[at + p12] = t30 - t32;
+            v[at + p13] = t31 + t32;
+            v[at + p14] = t32 - t31;
+            v[at + p15] = t31 - t33;
+        }
+    }
+
+    /**
+     * Y = (A^T M A) / 4 for one tile and {@code nr} columns: position (i, j) of M at {@code m[mOff + (i*4+j)*posStride + col]};
+     * output pixel (a, b) of the 2x2 tile to {@code out[oOff + (a*2+b)*nr + col]}. The division is an arithmetic shift
+     * of an exact multiple of 4.
+     */
+    static void outputTransform(int[] m, int mOff, int posStride, int nr, int[] out, int oOff) {
+        int p1 = posStride, p2 = 2 * posStride, p3 = 3 * posStride, p4 = 4 * posStride, p5 = 5 * posStride, p6 = 6 * posStride, p7 = 7 * posStride;
+        int p8 = 8 * posStride, p9 = 9 * posStride, p10 = 10 * posStride, p11 = 11 * posStride, p12 = 12 * posStride, p13 = 13 * posStride;
+        int p14 = 14 * posStride, p15 = 15 * posStride;
+        for (int j = 0; j < nr; j++) {
+            int at = mOff + j;
+            int m00 = m[at], m01 = m[at + p1], m02 = m[at + p2], m03 = m[at + p3];
+            int m10 = m[at + p4], m11 = m[at + p5], m12 = m[at + p6], m13 = m[at + p7];
+            int m20 = m[at + p8], m21 = m[at + p9], m22 = m[at + p10], m23 = m[at + p11];
+            int m30 = m[at + p12], m31 = m[at + p13], m32 = m[at + p14], m33 = m[at + p15];
+            // s = A^T M (rows)
+            int s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
+            int s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
+            out[oOff + j] = (s00 + s01 + s02) >> 2;
+            out[oOff + nr + j] = (s01 - s02 - s03) >> 2;
+            out[oOff + 2 * nr + j] = (s10 + s11 + s12) >> 2;
+            out[oOff + 3 * nr + j] = (s11 - s12 - s13) >> 2;
+        }
+    }
+
+    /** Rescales one row of NR accumulators in place, exactly as GemmKernel does. */
+    private void requant(int[] t, int off, int c0) {
+        GemmKernel.Requant q = rq;
+        int zp = q.zeroPoint(), lo = q.min(), hi = q.max();
+        if (q.onnx()) {
+            switch (bits) {
+                case 512 -> Gemm512.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi);
+                case 256 -> Gemm256.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi);
+                default -> Gemm128.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi);
+            }
+        } else if (q.single()) {
+            switch (bits) {
+                case 512 -> Gemm512.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi);
+                case 256 -> Gemm256.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi);
+                default -> Gemm128.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi);
+            }
+        } else {
+            switch (bits) {
+                case 512 -> Gemm512.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi);
+                case 256 -> Gemm256.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi);
+                default -> Gemm128.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi);
+            }
+        }
+    }
+
+    private static final java.util.Set<Integer> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Compiles this width's micro-kernel and the transforms before the first real run (see SimdDepthwiseOps.warmUp). */
+    static void warmUp(int bits) {
+        if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
+        int nr = bits / 8, ci = 24;
+        byte[] x = new byte[16 * ci];
+        int[] v = new int[16 * 4 * ci], w = new int[ci * nr], m = new int[16 * 4 * nr], out = new int[4 * nr];
+        long end = System.nanoTime() + 400_000_000L;
+        for (int it = 0; it < 5000 && System.nanoTime() < end; it++) {
+            inputTransform(x, 0, 4 * ci, ci, (it & 1) == 0 ? 0xFF : -1, v, 0, 4 * ci);
+            switch (bits) {
+                case 512 -> Gemm512.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
+                case 256 -> Gemm256.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
+                default -> Gemm128.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
+            }
+            outputTransform(m, 0, 4 * nr, nr, out, 0);
+        }
+    }
+}
