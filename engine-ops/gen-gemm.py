@@ -32,11 +32,85 @@ def tile(kind):
     return "\n".join(L)
 
 
+def wino(width):
+    """Winograd F(2x2,3x3) input and output transforms over channels (see WinogradKernel)."""
+    L = width // 32
+    # channels per step and int vectors per step; bytes are widened byte->int (512/256) or byte->short->int (128,
+    # where byte->int with part != 0 is not intrinsified and 4-byte vectors do not exist)
+    cw, halves = (16, 1) if width == 512 else (8, 1) if width == 256 else (8, 2)
+    bsp = "ByteVector.SPECIES_128" if width == 512 else "ByteVector.SPECIES_64"
+    E = [(r, c) for r in range(4) for c in range(4)]
+    o = []
+    o.append(f"    /** Channels per step of {{@link #winogradInput}}. */")
+    o.append(f"    static final int WCW = {cw};")
+    o.append("    static final VectorSpecies<Byte> WBS = " + bsp + ";")
+    if halves == 2:
+        o.append("    static final VectorSpecies<Short> WSS = ShortVector.SPECIES_128;")
+    o.append("""
+    /**
+     * V = B^T d B (B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]) for one 4x4 input tile, WCW channels at a time: row r
+     * of the tile starts at {@code src[o0 + r*rowStride]}, its pixels {@code ci} apart, values read as {@code byte & mask}.
+     * Position (i, j) goes to {@code v[vOff + (i*4+j)*ps + c]}. Returns the channels done (a multiple of WCW); the
+     * caller transforms the rest.
+     */
+    static int winogradInput(byte[] src, int o0, int rowStride, int ci, int mask, int[] v, int vOff, int ps) {
+        int c = 0;
+        for (; c + WCW <= ci; c += WCW) {""")
+    for (r, cc) in E:
+        off = f"o0 + {r} * rowStride + {cc} * ci + c" if r or cc else "o0 + c"
+        if halves == 1:
+            o.append(f"            IntVector d{r}{cc} = ((IntVector) ByteVector.fromArray(WBS, src, {off}).convertShape(VectorOperators.B2I, IS, 0)).and(mask);")
+        else:
+            o.append(f"            ShortVector s{r}{cc} = (ShortVector) ByteVector.fromArray(WBS, src, {off}).convertShape(VectorOperators.B2S, WSS, 0);")
+    for h in range(halves):
+        ind = "            "
+        if halves == 2:
+            o.append(ind + "{")
+            ind += "    "
+            for (r, cc) in E:
+                o.append(f"{ind}IntVector d{r}{cc} = ((IntVector) s{r}{cc}.convertShape(VectorOperators.S2I, IS, {h})).and(mask);")
+        for cc in range(4):
+            o.append(f"{ind}IntVector t0{cc} = d0{cc}.sub(d2{cc}), t1{cc} = d1{cc}.add(d2{cc}), t2{cc} = d2{cc}.sub(d1{cc}), t3{cc} = d1{cc}.sub(d3{cc});")
+        at = "vOff + c" + (f" + {h * L}" if h else "")
+        for i in range(4):
+            exprs = [f"t{i}0.sub(t{i}2)", f"t{i}1.add(t{i}2)", f"t{i}2.sub(t{i}1)", f"t{i}1.sub(t{i}3)"]
+            for j in range(4):
+                pos = i * 4 + j
+                o.append(f"{ind}{exprs[j]}.intoArray(v, {at} + {pos} * ps);")
+        if halves == 2:
+            o.append("            }")
+    o.append("        }")
+    o.append("        return c;")
+    o.append("    }")
+    o.append("""
+    /**
+     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and NR columns: position (i, j) of M at
+     * {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*NR + col]}. The division is an
+     * arithmetic shift of an exact multiple of 4.
+     */
+    static void winogradOutput(int[] m, int mOff, int ps, int[] out, int oOff) {
+        for (int j = 0; j < NR; j += L) {
+            int at = mOff + j;""")
+    for i in range(4):
+        o.append("            " + "IntVector " + ", ".join(f"m{i}{jj} = IntVector.fromArray(IS, m, at + {i * 4 + jj} * ps)" for jj in range(4)) + ";")
+    for jj in range(4):
+        o.append(f"            IntVector s0{jj} = m0{jj}.add(m1{jj}).add(m2{jj}), s1{jj} = m1{jj}.sub(m2{jj}).sub(m3{jj});")
+    o.append("            s00.add(s01).add(s02).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + j);")
+    o.append("            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + NR + j);")
+    o.append("            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * NR + j);")
+    o.append("            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * NR + j);")
+    o.append("        }")
+    o.append("    }")
+    return "\n".join(o)
+
+
 TEMPLATE = '''package dev.octet.ops.simd;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -74,6 +148,8 @@ INTATILE
     /** A 4 x NR float tile. */
 FLOATTILE
 REQUANT
+
+WINOGRAD
 }
 '''
 
@@ -143,6 +219,6 @@ REQUANT = r'''
 
 out_dir = "engine-ops/src/main/java/dev/octet/ops/simd"
 for width in (512, 256, 128):
-    src = TEMPLATE.replace("INTTILE", tile("int")).replace("INTATILE", tile("intA")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
+    src = TEMPLATE.replace("INTTILE", tile("int")).replace("INTATILE", tile("intA")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("WINOGRAD", wino(width)).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
     with open(os.path.join(out_dir, f"Gemm{width}.java"), "w") as f:
         f.write(src)

@@ -1,8 +1,10 @@
 package dev.octet.ops.simd;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -231,6 +233,82 @@ final class Gemm512 {
             v = v.max(-1048576f).min(1048576f).add(12582912f).sub(12582912f);
             IntVector r = ((IntVector) v.convertShape(VectorOperators.F2I, IS, 0)).add(zp).max(lo).min(hi);
             r.intoArray(t, off + j);
+        }
+    }
+
+    /** Channels per step of {@link #winogradInput}. */
+    static final int WCW = 16;
+    static final VectorSpecies<Byte> WBS = ByteVector.SPECIES_128;
+
+    /**
+     * V = B^T d B (B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]) for one 4x4 input tile, WCW channels at a time: row r
+     * of the tile starts at {@code src[o0 + r*rowStride]}, its pixels {@code ci} apart, values read as {@code byte & mask}.
+     * Position (i, j) goes to {@code v[vOff + (i*4+j)*ps + c]}. Returns the channels done (a multiple of WCW); the
+     * caller transforms the rest.
+     */
+    static int winogradInput(byte[] src, int o0, int rowStride, int ci, int mask, int[] v, int vOff, int ps) {
+        int c = 0;
+        for (; c + WCW <= ci; c += WCW) {
+            IntVector d00 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d01 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 0 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d02 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 0 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d03 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 0 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d10 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 0 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d11 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d12 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d13 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d20 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 0 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d21 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d22 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d23 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d30 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 0 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d31 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d32 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d33 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector t00 = d00.sub(d20), t10 = d10.add(d20), t20 = d20.sub(d10), t30 = d10.sub(d30);
+            IntVector t01 = d01.sub(d21), t11 = d11.add(d21), t21 = d21.sub(d11), t31 = d11.sub(d31);
+            IntVector t02 = d02.sub(d22), t12 = d12.add(d22), t22 = d22.sub(d12), t32 = d12.sub(d32);
+            IntVector t03 = d03.sub(d23), t13 = d13.add(d23), t23 = d23.sub(d13), t33 = d13.sub(d33);
+            t00.sub(t02).intoArray(v, vOff + c + 0 * ps);
+            t01.add(t02).intoArray(v, vOff + c + 1 * ps);
+            t02.sub(t01).intoArray(v, vOff + c + 2 * ps);
+            t01.sub(t03).intoArray(v, vOff + c + 3 * ps);
+            t10.sub(t12).intoArray(v, vOff + c + 4 * ps);
+            t11.add(t12).intoArray(v, vOff + c + 5 * ps);
+            t12.sub(t11).intoArray(v, vOff + c + 6 * ps);
+            t11.sub(t13).intoArray(v, vOff + c + 7 * ps);
+            t20.sub(t22).intoArray(v, vOff + c + 8 * ps);
+            t21.add(t22).intoArray(v, vOff + c + 9 * ps);
+            t22.sub(t21).intoArray(v, vOff + c + 10 * ps);
+            t21.sub(t23).intoArray(v, vOff + c + 11 * ps);
+            t30.sub(t32).intoArray(v, vOff + c + 12 * ps);
+            t31.add(t32).intoArray(v, vOff + c + 13 * ps);
+            t32.sub(t31).intoArray(v, vOff + c + 14 * ps);
+            t31.sub(t33).intoArray(v, vOff + c + 15 * ps);
+        }
+        return c;
+    }
+
+    /**
+     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and NR columns: position (i, j) of M at
+     * {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*NR + col]}. The division is an
+     * arithmetic shift of an exact multiple of 4.
+     */
+    static void winogradOutput(int[] m, int mOff, int ps, int[] out, int oOff) {
+        for (int j = 0; j < NR; j += L) {
+            int at = mOff + j;
+            IntVector m00 = IntVector.fromArray(IS, m, at + 0 * ps), m01 = IntVector.fromArray(IS, m, at + 1 * ps), m02 = IntVector.fromArray(IS, m, at + 2 * ps), m03 = IntVector.fromArray(IS, m, at + 3 * ps);
+            IntVector m10 = IntVector.fromArray(IS, m, at + 4 * ps), m11 = IntVector.fromArray(IS, m, at + 5 * ps), m12 = IntVector.fromArray(IS, m, at + 6 * ps), m13 = IntVector.fromArray(IS, m, at + 7 * ps);
+            IntVector m20 = IntVector.fromArray(IS, m, at + 8 * ps), m21 = IntVector.fromArray(IS, m, at + 9 * ps), m22 = IntVector.fromArray(IS, m, at + 10 * ps), m23 = IntVector.fromArray(IS, m, at + 11 * ps);
+            IntVector m30 = IntVector.fromArray(IS, m, at + 12 * ps), m31 = IntVector.fromArray(IS, m, at + 13 * ps), m32 = IntVector.fromArray(IS, m, at + 14 * ps), m33 = IntVector.fromArray(IS, m, at + 15 * ps);
+            IntVector s00 = m00.add(m10).add(m20), s10 = m10.sub(m20).sub(m30);
+            IntVector s01 = m01.add(m11).add(m21), s11 = m11.sub(m21).sub(m31);
+            IntVector s02 = m02.add(m12).add(m22), s12 = m12.sub(m22).sub(m32);
+            IntVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
+            s00.add(s01).add(s02).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + j);
+            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + NR + j);
+            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * NR + j);
+            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * NR + j);
         }
     }
 }

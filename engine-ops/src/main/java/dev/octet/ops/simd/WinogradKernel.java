@@ -49,7 +49,14 @@ final class WinogradKernel implements Kernel {
     private final int[] lsh, rsh, rmask;
     private final long[] multL, roundL, totalL;
     private final float[] scaleP;
-    private final int vSize, mSize;
+    private final int vSize, mSize, vStride, mStride;
+
+    /**
+     * The distance between two Winograd positions in scratch: {@code n} rounded up to a cache line plus one line, so the
+     * 16 positions a transform touches at once do not all fall into the same L1 set (a plain TB*Ci stride is a multiple
+     * of 4 KiB for Ci = 32, 64, 128 and made the transforms ~10x slower).
+     */
+    static int stride(int n) { return (n + 15) / 16 * 16 + 16; }
 
     private WinogradKernel(int bits, int parts, GemmKernel.Shape s, int[] ids, int[] wPacked, int[] biasAdj, int mask, byte pad, GemmKernel.Requant rq) {
         this.bits = bits;
@@ -71,8 +78,10 @@ final class WinogradKernel implements Kernel {
         this.mask = mask;
         this.pad = pad;
         this.rq = rq;
-        this.vSize = 16 * TB * ci;
-        this.mSize = 16 * TB * nr;
+        this.vStride = stride(TB * ci);
+        this.mStride = stride(TB * nr);
+        this.vSize = 16 * vStride;
+        this.mSize = 16 * mStride;
         int cols = panels * nr;
         boolean fixed = !rq.onnx();
         this.lsh = fixed ? new int[cols] : null;
@@ -253,12 +262,17 @@ final class WinogradKernel implements Kernel {
                         }
                     }
                 }
-                inputTransform(src, o0, rowStride, ci, mask, sc, vOff + i * ci, TB * ci);
+                int done = switch (bits) {
+                    case 512 -> Gemm512.winogradInput(src, o0, rowStride, ci, mask, sc, vOff + i * ci, vStride);
+                    case 256 -> Gemm256.winogradInput(src, o0, rowStride, ci, mask, sc, vOff + i * ci, vStride);
+                    default -> Gemm128.winogradInput(src, o0, rowStride, ci, mask, sc, vOff + i * ci, vStride);
+                };
+                if (done < ci) inputTransform(src, o0, rowStride, done, ci, mask, sc, vOff + i * ci, vStride);
             }
             for (int pn = 0; pn < panels; pn++) {
                 for (int pos = 0; pos < 16; pos++) {
                     int wOff = (pos * panels + pn) * ci * nr;
-                    int vp = vOff + pos * TB * ci, mp = mOff + pos * TB * nr;
+                    int vp = vOff + pos * vStride, mp = mOff + pos * mStride;
                     for (int i = 0; i < cnt; i += 4) {
                         int rows = Math.min(4, cnt - i);
                         int r0 = vp + i * ci, r1 = rows > 1 ? r0 + ci : r0, r2 = rows > 2 ? r0 + 2 * ci : r1, r3 = rows > 3 ? r0 + 3 * ci : r2;
@@ -272,7 +286,11 @@ final class WinogradKernel implements Kernel {
                 int c0 = pn * nr, cols = Math.min(nr, co - c0);
                 for (int i = 0; i < cnt; i++) {
                     int t = tb + i, b = t / perImage, rem = t % perImage, ty = rem / tilesW, tx = rem % tilesW;
-                    outputTransform(sc, mOff + i * nr, TB * nr, nr, sc, oOff);
+                    switch (bits) {
+                        case 512 -> Gemm512.winogradOutput(sc, mOff + i * nr, mStride, sc, oOff);
+                        case 256 -> Gemm256.winogradOutput(sc, mOff + i * nr, mStride, sc, oOff);
+                        default -> Gemm128.winogradOutput(sc, mOff + i * nr, mStride, sc, oOff);
+                    }
                     for (int a = 0; a < 2; a++) {
                         int oy = 2 * ty + a;
                         if (oy >= outH) break;
@@ -291,17 +309,18 @@ final class WinogradKernel implements Kernel {
     }
 
     /**
-     * V = B^T d B for one 4x4 tile of {@code ci} channels: row r of the tile starts at {@code src[o0 + r*rowStride]},
+     * V = B^T d B for one 4x4 tile, channels {@code from} to {@code ci} (scalar: the tail after the vectorized
+     * Gemm512/256/128.winogradInput): row r of the tile starts at {@code src[o0 + r*rowStride]},
      * its 4 pixels {@code ci} apart; values read as {@code byte & mask}. Position (i, j) goes to
      * {@code v[vOff + (i*4+j)*posStride + c]}.
      */
-    static void inputTransform(byte[] src, int o0, int rowStride, int ci, int mask, int[] v, int vOff, int posStride) {
+    static void inputTransform(byte[] src, int o0, int rowStride, int from, int ci, int mask, int[] v, int vOff, int posStride) {
         int o1 = o0 + rowStride, o2 = o1 + rowStride, o3 = o2 + rowStride;
         int c1 = ci, c2 = 2 * ci, c3 = 3 * ci;
         int p1 = posStride, p2 = 2 * posStride, p3 = 3 * posStride, p4 = 4 * posStride, p5 = 5 * posStride, p6 = 6 * posStride, p7 = 7 * posStride;
         int p8 = 8 * posStride, p9 = 9 * posStride, p10 = 10 * posStride, p11 = 11 * posStride, p12 = 12 * posStride, p13 = 13 * posStride;
         int p14 = 14 * posStride, p15 = 15 * posStride;
-        for (int c = 0; c < ci; c++) {
+        for (int c = from; c < ci; c++) {
             int d00 = src[o0 + c] & mask, d01 = src[o0 + c1 + c] & mask, d02 = src[o0 + c2 + c] & mask, d03 = src[o0 + c3 + c] & mask;
             int d10 = src[o1 + c] & mask, d11 = src[o1 + c1 + c] & mask, d12 = src[o1 + c2 + c] & mask, d13 = src[o1 + c3 + c] & mask;
             int d20 = src[o2 + c] & mask, d21 = src[o2 + c1 + c] & mask, d22 = src[o2 + c2 + c] & mask, d23 = src[o2 + c3 + c] & mask;
@@ -329,31 +348,6 @@ final class WinogradKernel implements Kernel {
             v[at + p13] = t31 + t32;
             v[at + p14] = t32 - t31;
             v[at + p15] = t31 - t33;
-        }
-    }
-
-    /**
-     * Y = (A^T M A) / 4 for one tile and {@code nr} columns: position (i, j) of M at {@code m[mOff + (i*4+j)*posStride + col]};
-     * output pixel (a, b) of the 2x2 tile to {@code out[oOff + (a*2+b)*nr + col]}. The division is an arithmetic shift
-     * of an exact multiple of 4.
-     */
-    static void outputTransform(int[] m, int mOff, int posStride, int nr, int[] out, int oOff) {
-        int p1 = posStride, p2 = 2 * posStride, p3 = 3 * posStride, p4 = 4 * posStride, p5 = 5 * posStride, p6 = 6 * posStride, p7 = 7 * posStride;
-        int p8 = 8 * posStride, p9 = 9 * posStride, p10 = 10 * posStride, p11 = 11 * posStride, p12 = 12 * posStride, p13 = 13 * posStride;
-        int p14 = 14 * posStride, p15 = 15 * posStride;
-        for (int j = 0; j < nr; j++) {
-            int at = mOff + j;
-            int m00 = m[at], m01 = m[at + p1], m02 = m[at + p2], m03 = m[at + p3];
-            int m10 = m[at + p4], m11 = m[at + p5], m12 = m[at + p6], m13 = m[at + p7];
-            int m20 = m[at + p8], m21 = m[at + p9], m22 = m[at + p10], m23 = m[at + p11];
-            int m30 = m[at + p12], m31 = m[at + p13], m32 = m[at + p14], m33 = m[at + p15];
-            // s = A^T M (rows)
-            int s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
-            int s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
-            out[oOff + j] = (s00 + s01 + s02) >> 2;
-            out[oOff + nr + j] = (s01 - s02 - s03) >> 2;
-            out[oOff + 2 * nr + j] = (s10 + s11 + s12) >> 2;
-            out[oOff + 3 * nr + j] = (s11 - s12 - s13) >> 2;
         }
     }
 
@@ -387,18 +381,32 @@ final class WinogradKernel implements Kernel {
     /** Compiles this width's micro-kernel and the transforms before the first real run (see SimdDepthwiseOps.warmUp). */
     static void warmUp(int bits) {
         if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
-        int nr = bits / 8, ci = 24;
+        int nr = bits / 8, ci = 37, ps = stride(4 * ci), pm = stride(4 * nr);
         byte[] x = new byte[16 * ci];
-        int[] v = new int[16 * 4 * ci], w = new int[ci * nr], m = new int[16 * 4 * nr], out = new int[4 * nr];
+        int[] v = new int[16 * ps], w = new int[ci * nr], m = new int[16 * pm], out = new int[4 * nr];
         long end = System.nanoTime() + 400_000_000L;
         for (int it = 0; it < 5000 && System.nanoTime() < end; it++) {
-            inputTransform(x, 0, 4 * ci, ci, (it & 1) == 0 ? 0xFF : -1, v, 0, 4 * ci);
+            int mask = (it & 1) == 0 ? 0xFF : -1;
+            int done = switch (bits) {
+                case 512 -> Gemm512.winogradInput(x, 0, 4 * ci, ci, mask, v, 0, ps);
+                case 256 -> Gemm256.winogradInput(x, 0, 4 * ci, ci, mask, v, 0, ps);
+                default -> Gemm128.winogradInput(x, 0, 4 * ci, ci, mask, v, 0, ps);
+            };
+            inputTransform(x, 0, 4 * ci, done, ci, mask, v, 0, ps);
             switch (bits) {
-                case 512 -> Gemm512.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
-                case 256 -> Gemm256.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
-                default -> Gemm128.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
+                case 512 -> {
+                    Gemm512.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
+                    Gemm512.winogradOutput(m, 0, pm, out, 0);
+                }
+                case 256 -> {
+                    Gemm256.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
+                    Gemm256.winogradOutput(m, 0, pm, out, 0);
+                }
+                default -> {
+                    Gemm128.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
+                    Gemm128.winogradOutput(m, 0, pm, out, 0);
+                }
             }
-            outputTransform(m, 0, 4 * nr, nr, out, 0);
         }
     }
 }
