@@ -222,14 +222,13 @@ final class WinogradKernel implements Kernel {
     }
 
     private void part(ExecContext ec, int p) {
+        compute(ec.bytes(inputId), ec.offset(inputId), ec.bytes(outputId), ec.offset(outputId), ec.scratchInts(), ec.scratchBytes(), p);
+    }
+
+    /** Part {@code p} of the tiles, with this part's slices of the int and byte scratch. */
+    private void compute(byte[] x, int xOff, byte[] y, int yOff, int[] sc, byte[] gb, int p) {
         int t0 = (int) ((long) p * tiles / parts), t1 = (int) ((long) (p + 1) * tiles / parts);
-        byte[] x = ec.bytes(inputId);
-        int xOff = ec.offset(inputId);
-        byte[] y = ec.bytes(outputId);
-        int yOff = ec.offset(outputId);
-        int[] sc = ec.scratchInts();
         int vOff = p * (vSize + mSize + 4 * nr), mOff = vOff + vSize, oOff = mOff + mSize;
-        byte[] gb = ec.scratchBytes();
         int gOff = p * 16 * ci;
         Window win = s.win();
         int inH = s.inH(), inW = s.inW(), padT = win.padTop(), padL = win.padLeft();
@@ -378,35 +377,33 @@ final class WinogradKernel implements Kernel {
 
     private static final java.util.Set<Integer> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** Compiles this width's micro-kernel and the transforms before the first real run (see SimdDepthwiseOps.warmUp). */
+    /**
+     * Compiles this width's whole path (transforms, micro-kernel, the tile loops and the three rescalings) before the
+     * first real run, on small layers with border and interior tiles, a partial tile and a channel tail (see
+     * SimdDepthwiseOps.warmUp: a small layer's loops would otherwise stay interpreted for many runs, ~5x slower).
+     */
     static void warmUp(int bits) {
         if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
-        int nr = bits / 8, ci = 37, ps = stride(4 * ci), pm = stride(4 * nr);
-        byte[] x = new byte[16 * ci];
-        int[] v = new int[16 * ps], w = new int[ci * nr], m = new int[16 * pm], out = new int[4 * nr];
-        long end = System.nanoTime() + 400_000_000L;
-        for (int it = 0; it < 5000 && System.nanoTime() < end; it++) {
-            int mask = (it & 1) == 0 ? 0xFF : -1;
-            int done = switch (bits) {
-                case 512 -> Gemm512.winogradInput(x, 0, 4 * ci, ci, mask, v, 0, ps);
-                case 256 -> Gemm256.winogradInput(x, 0, 4 * ci, ci, mask, v, 0, ps);
-                default -> Gemm128.winogradInput(x, 0, 4 * ci, ci, mask, v, 0, ps);
-            };
-            inputTransform(x, 0, 4 * ci, done, ci, mask, v, 0, ps);
-            switch (bits) {
-                case 512 -> {
-                    Gemm512.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
-                    Gemm512.winogradOutput(m, 0, pm, out, 0);
-                }
-                case 256 -> {
-                    Gemm256.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
-                    Gemm256.winogradOutput(m, 0, pm, out, 0);
-                }
-                default -> {
-                    Gemm128.intTileInt(v, 0, ci, 2 * ci, 3 * ci, w, 0, ci, m, 0);
-                    Gemm128.winogradOutput(m, 0, pm, out, 0);
-                }
-            }
+        int nr = bits / 8, ci = 2 * Gemm512.WCW + 3, co = nr + 3, h = 7, wd = 9, k = 9 * ci;
+        GemmKernel.Shape s = new GemmKernel.Shape(1, h, wd, ci, co, new Window(h, wd, 3, 3, 1, 1, 1, 1, h, wd, 1, 1));
+        byte[] w = new byte[co * k];
+        for (int i = 0; i < w.length; i++) w[i] = (byte) (i * 37);
+        int[] ones = new int[co], shift = new int[co];
+        float[] scale = new float[co];
+        Arrays.fill(ones, 1 << 30);
+        Arrays.fill(shift, -8);
+        Arrays.fill(scale, 1e-3f);
+        GemmKernel.Requant[] rqs = {new GemmKernel.Requant(true, null, null, false, scale, 3, 0, 255),
+                new GemmKernel.Requant(false, ones, shift, true, null, 3, -128, 127), new GemmKernel.Requant(false, ones, shift, false, null, 3, -128, 127)};
+        WinogradKernel[] ks = new WinogradKernel[rqs.length];
+        int[] packed = new int[16 * ((co + nr - 1) / nr) * ci * nr], bias = new int[((co + nr - 1) / nr) * nr];
+        for (int i = 0; i < rqs.length; i++) ks[i] = new WinogradKernel(bits, 1, s, new int[] {0, 1}, packed, bias, i == 0 ? 0xFF : -1, (byte) 3, rqs[i]);
+        byte[] x = new byte[h * wd * ci], y = new byte[h * wd * co], gb = new byte[16 * ci];
+        for (int i = 0; i < x.length; i++) x[i] = (byte) (i * 11);
+        int[] sc = new int[ks[0].vSize + ks[0].mSize + 4 * nr];
+        long end = System.nanoTime() + 2_000_000_000L;
+        for (int it = 0; it < 3000 && System.nanoTime() < end; it++) {
+            for (WinogradKernel kk : ks) kk.compute(x, 0, y, 0, sc, gb, 0);
         }
     }
 }
