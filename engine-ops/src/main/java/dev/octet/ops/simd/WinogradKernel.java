@@ -111,7 +111,7 @@ final class WinogradKernel implements Kernel {
     static boolean forced() { return "force".equalsIgnoreCase(System.getProperty(PROPERTY)); }
 
     /** Whether a convolution of this geometry would get the Winograd kernel (before the filter bound is checked). */
-    static boolean wanted(GemmKernel.Shape s) { return enabled() && s != null && geometryFits(s) && (forced() || paysOff(s)); }
+    static boolean wanted(GemmKernel.Shape s, int bits) { return enabled() && s != null && geometryFits(s) && (forced() || paysOff(s, bits)); }
 
     /**
      * Whether the geometry is one this kernel computes: 3x3, stride 1, dilation 1, a non-empty output (groups were
@@ -138,14 +138,17 @@ final class WinogradKernel implements Kernel {
     }
 
     /**
-     * Whether Winograd is expected to beat the GEMM on this layer: enough channels for the Winograd-domain GEMMs
-     * (their K is Ci, not 9 Ci) and output tiles mostly whole.
+     * Whether Winograd is expected to beat the kernel used otherwise (measured single-threaded on Zen 4 at 512 and 256
+     * bits, see docs/winograd.md): more than one vector of output channels (with one, the narrow ONNX kernel wastes no
+     * lanes and wins), at least 16 input channels when the output fits two vectors (the narrow kernel again), and
+     * output tiles mostly whole (at least 70% of the 2x2 tiles' pixels inside the output).
      */
-    static boolean paysOff(GemmKernel.Shape s) {
+    static boolean paysOff(GemmKernel.Shape s, int bits) {
         Window w = s.win();
+        int lanes = bits / 32;
         int th = (w.outH() + 1) / 2, tw = (w.outW() + 1) / 2;
         double useful = (double) w.outH() * w.outW() / (4.0 * th * tw);
-        return s.inC() >= 16 && s.outC() >= 16 && useful >= 0.7;
+        return s.outC() > lanes && (s.inC() >= 16 || s.outC() > 2 * lanes) && useful >= 0.7;
     }
 
     /**
@@ -154,7 +157,7 @@ final class WinogradKernel implements Kernel {
      */
     static WinogradKernel orNull(PrepareContext ctx, int bits, int threads, GemmKernel.Shape s, int[] ids, byte[] w, boolean wUnsigned, int[] wZp,
                                  boolean xUnsigned, int xZp, int[] bias, GemmKernel.Requant rq) {
-        if (!wanted(s)) return null;
+        if (!wanted(s, bits)) return null;
         return create(ctx, bits, threads, s, ids, w, wUnsigned, wZp, xUnsigned, xZp, bias, rq);
     }
 
