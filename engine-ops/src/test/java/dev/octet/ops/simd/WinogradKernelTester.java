@@ -30,10 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * kernels, at each vector width, with the kernel forced on every layer it can compute ({@code octet.winograd=force}).
  * Each case draws ONNX QLinearConv (float scale, round half even) or TFLite CONV_2D (fixed-point requantization, per
  * tensor or per channel, with a fused activation); uint8 or int8 activations, uint8 or int8 filters (ONNX), per-channel
- * filter zero points; zero points at the extremes (0/255, -128/127); 3x3 stride 1 with explicit pads 0..2 on each side
- * (asymmetric) or SAME/VALID; odd heights and widths including 1-row and 1-column outputs (partial tiles); input and
+ * filter zero points; zero points at the extremes (0/255, -128/127); 3x3 stride 1 with explicit pads 0..2 (sometimes
+ * up to 4) on each side (asymmetric) or SAME/VALID; odd heights and widths including 1-row and 1-column outputs (partial tiles); input and
  * output channel counts below, at and above a vector with tails; batch 1..2; 1..4 threads; multipliers from tiny to
- * large (saturation). Outputs must be byte-identical and the Winograd kernel must be the one used.
+ * large (saturation); batch up to 3 (ONNX). Outputs must be byte-identical and the Winograd kernel must be the one used.
  */
 class WinogradKernelTester {
     static final int CASES = Integer.getInteger("octet.tester.cases", 1000);
@@ -115,10 +115,11 @@ class WinogradKernelTester {
         return b;
     }
 
-    /** Explicit pads {top, left, bottom, right} keeping the output non-empty. */
+    /** Explicit pads {top, left, bottom, right} (0..2, sometimes 0..4, often 1) keeping the output non-empty. */
     static int[] pads(Random r, int h, int w) {
         while (true) {
-            int[] p = r.nextInt(4) == 0 ? new int[] {1, 1, 1, 1} : new int[] {r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3)};
+            int m = r.nextInt(10) == 0 ? 5 : 3; // sometimes pads beyond the window (up to 4): whole tiles of padding
+            int[] p = r.nextInt(4) == 0 ? new int[] {1, 1, 1, 1} : new int[] {r.nextInt(m), r.nextInt(m), r.nextInt(m), r.nextInt(m)};
             if (h + p[0] + p[2] >= 3 && w + p[1] + p[3] >= 3) return p;
         }
     }
@@ -127,7 +128,7 @@ class WinogradKernelTester {
         int lanes = bits / 32;
         boolean xu8 = r.nextBoolean(), wu8 = r.nextInt(4) == 0;
         DataType tx = xu8 ? DataType.UINT8 : DataType.INT8, tw = wu8 ? DataType.UINT8 : DataType.INT8;
-        int batch = 1 + (r.nextInt(5) == 0 ? 1 : 0), h = size(r), w = size(r), ci = channels(r, lanes), co = channels(r, lanes);
+        int batch = 1 + (r.nextInt(5) == 0 ? 1 + r.nextInt(2) : 0), h = size(r), w = size(r), ci = channels(r, lanes), co = channels(r, lanes);
         int[] pads = pads(r, h, w);
         int[] wzp = new int[co];
         float[] os = new float[co];
