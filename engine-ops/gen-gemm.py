@@ -84,24 +84,43 @@ def wino(width):
     o.append("    }")
     o.append("""
     /**
-     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and NR columns: position (i, j) of M at
-     * {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*NR + col]}. The division is an
-     * arithmetic shift of an exact multiple of 4.
+     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and {@code cols} columns (a multiple of L): position
+     * (i, j) of M at {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*cols + col]}.
+     * The division is an arithmetic shift of an exact multiple of 4.
      */
-    static void winogradOutput(int[] m, int mOff, int ps, int[] out, int oOff) {
-        for (int j = 0; j < NR; j += L) {
+    static void winogradOutput(int[] m, int mOff, int ps, int cols, int[] out, int oOff) {
+        for (int j = 0; j < cols; j += L) {
             int at = mOff + j;""")
     for i in range(4):
         o.append("            " + "IntVector " + ", ".join(f"m{i}{jj} = IntVector.fromArray(IS, m, at + {i * 4 + jj} * ps)" for jj in range(4)) + ";")
     for jj in range(4):
         o.append(f"            IntVector s0{jj} = m0{jj}.add(m1{jj}).add(m2{jj}), s1{jj} = m1{jj}.sub(m2{jj}).sub(m3{jj});")
     o.append("            s00.add(s01).add(s02).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + j);")
-    o.append("            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + NR + j);")
-    o.append("            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * NR + j);")
-    o.append("            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * NR + j);")
+    o.append("            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + cols + j);")
+    o.append("            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * cols + j);")
+    o.append("            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * cols + j);")
     o.append("        }")
     o.append("    }")
     return "\n".join(o)
+
+
+def tile_narrow():
+    """8 rows x 2 vectors of int32 A rows against a 2-vector panel (WinogradKernel with at most two vectors of output channels)."""
+    L = ["    static void intTileInt2(int[] x, " + ", ".join(f"int r{r}" for r in range(8)) + ", int[] w, int wOff, int k, int[] out, int outOff) {",
+         "        IntVector " + ", ".join(f"c{r}{j} = IntVector.zero(IS)" for r in range(8) for j in range(2)) + ";",
+         "        for (int i = 0, wi = wOff; i < k; i++, wi += 2 * L) {",
+         "            IntVector w0 = IntVector.fromArray(IS, w, wi);",
+         "            IntVector w1 = IntVector.fromArray(IS, w, wi + L);"]
+    for r in range(8):
+        L.append(f"            IntVector a{r} = IntVector.broadcast(IS, x[r{r} + i]);")
+        for j in range(2):
+            L.append(f"            c{r}{j} = c{r}{j}.add(a{r}.mul(w{j}));")
+    L.append("        }")
+    for r in range(8):
+        for j in range(2):
+            L.append(f"        c{r}{j}.intoArray(out, outOff + {r} * 2 * L + {j} * L);")
+    L.append("    }")
+    return "\n".join(L)
 
 
 TEMPLATE = '''package dev.octet.ops.simd;
@@ -144,6 +163,13 @@ INTTILE
      * are ints, not bytes).
      */
 INTATILE
+
+    /**
+     * An 8 x 2L int tile with int32 A rows (eight rows r0..r7, a row may be repeated for a tail) against a panel of two
+     * vectors {@code w[wOff + i*2L + j]}, stored row-major (rows of 2L) into {@code out[outOff ..+ 16*L)}: the
+     * Winograd-domain GEMMs of layers with at most two vectors of output channels.
+     */
+NARROWTILE
 
     /** A 4 x NR float tile. */
 FLOATTILE
@@ -219,6 +245,6 @@ REQUANT = r'''
 
 out_dir = "engine-ops/src/main/java/dev/octet/ops/simd"
 for width in (512, 256, 128):
-    src = TEMPLATE.replace("INTTILE", tile("int")).replace("INTATILE", tile("intA")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("WINOGRAD", wino(width)).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
+    src = TEMPLATE.replace("INTTILE", tile("int")).replace("INTATILE", tile("intA")).replace("NARROWTILE", tile_narrow()).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("WINOGRAD", wino(width)).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
     with open(os.path.join(out_dir, f"Gemm{width}.java"), "w") as f:
         f.write(src)

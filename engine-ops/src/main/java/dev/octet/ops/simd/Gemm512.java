@@ -127,6 +127,59 @@ final class Gemm512 {
         c33.intoArray(out, outOff + 3 * NR + 3 * L);
     }
 
+    /**
+     * An 8 x 2L int tile with int32 A rows (eight rows r0..r7, a row may be repeated for a tail) against a panel of two
+     * vectors {@code w[wOff + i*2L + j]}, stored row-major (rows of 2L) into {@code out[outOff ..+ 16*L)}: the
+     * Winograd-domain GEMMs of layers with at most two vectors of output channels.
+     */
+    static void intTileInt2(int[] x, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7, int[] w, int wOff, int k, int[] out, int outOff) {
+        IntVector c00 = IntVector.zero(IS), c01 = IntVector.zero(IS), c10 = IntVector.zero(IS), c11 = IntVector.zero(IS), c20 = IntVector.zero(IS), c21 = IntVector.zero(IS), c30 = IntVector.zero(IS), c31 = IntVector.zero(IS), c40 = IntVector.zero(IS), c41 = IntVector.zero(IS), c50 = IntVector.zero(IS), c51 = IntVector.zero(IS), c60 = IntVector.zero(IS), c61 = IntVector.zero(IS), c70 = IntVector.zero(IS), c71 = IntVector.zero(IS);
+        for (int i = 0, wi = wOff; i < k; i++, wi += 2 * L) {
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector w1 = IntVector.fromArray(IS, w, wi + L);
+            IntVector a0 = IntVector.broadcast(IS, x[r0 + i]);
+            c00 = c00.add(a0.mul(w0));
+            c01 = c01.add(a0.mul(w1));
+            IntVector a1 = IntVector.broadcast(IS, x[r1 + i]);
+            c10 = c10.add(a1.mul(w0));
+            c11 = c11.add(a1.mul(w1));
+            IntVector a2 = IntVector.broadcast(IS, x[r2 + i]);
+            c20 = c20.add(a2.mul(w0));
+            c21 = c21.add(a2.mul(w1));
+            IntVector a3 = IntVector.broadcast(IS, x[r3 + i]);
+            c30 = c30.add(a3.mul(w0));
+            c31 = c31.add(a3.mul(w1));
+            IntVector a4 = IntVector.broadcast(IS, x[r4 + i]);
+            c40 = c40.add(a4.mul(w0));
+            c41 = c41.add(a4.mul(w1));
+            IntVector a5 = IntVector.broadcast(IS, x[r5 + i]);
+            c50 = c50.add(a5.mul(w0));
+            c51 = c51.add(a5.mul(w1));
+            IntVector a6 = IntVector.broadcast(IS, x[r6 + i]);
+            c60 = c60.add(a6.mul(w0));
+            c61 = c61.add(a6.mul(w1));
+            IntVector a7 = IntVector.broadcast(IS, x[r7 + i]);
+            c70 = c70.add(a7.mul(w0));
+            c71 = c71.add(a7.mul(w1));
+        }
+        c00.intoArray(out, outOff + 0 * 2 * L + 0 * L);
+        c01.intoArray(out, outOff + 0 * 2 * L + 1 * L);
+        c10.intoArray(out, outOff + 1 * 2 * L + 0 * L);
+        c11.intoArray(out, outOff + 1 * 2 * L + 1 * L);
+        c20.intoArray(out, outOff + 2 * 2 * L + 0 * L);
+        c21.intoArray(out, outOff + 2 * 2 * L + 1 * L);
+        c30.intoArray(out, outOff + 3 * 2 * L + 0 * L);
+        c31.intoArray(out, outOff + 3 * 2 * L + 1 * L);
+        c40.intoArray(out, outOff + 4 * 2 * L + 0 * L);
+        c41.intoArray(out, outOff + 4 * 2 * L + 1 * L);
+        c50.intoArray(out, outOff + 5 * 2 * L + 0 * L);
+        c51.intoArray(out, outOff + 5 * 2 * L + 1 * L);
+        c60.intoArray(out, outOff + 6 * 2 * L + 0 * L);
+        c61.intoArray(out, outOff + 6 * 2 * L + 1 * L);
+        c70.intoArray(out, outOff + 7 * 2 * L + 0 * L);
+        c71.intoArray(out, outOff + 7 * 2 * L + 1 * L);
+    }
+
     /** A 4 x NR float tile. */
     static void floatTile(float[] x, int r0, int r1, int r2, int r3, float[] w, int wOff, int k, float[] out, int outOff) {
         FloatVector c00 = FloatVector.zero(FS), c01 = FloatVector.zero(FS), c02 = FloatVector.zero(FS), c03 = FloatVector.zero(FS), c10 = FloatVector.zero(FS), c11 = FloatVector.zero(FS), c12 = FloatVector.zero(FS), c13 = FloatVector.zero(FS), c20 = FloatVector.zero(FS), c21 = FloatVector.zero(FS), c22 = FloatVector.zero(FS), c23 = FloatVector.zero(FS), c30 = FloatVector.zero(FS), c31 = FloatVector.zero(FS), c32 = FloatVector.zero(FS), c33 = FloatVector.zero(FS);
@@ -290,12 +343,12 @@ final class Gemm512 {
     }
 
     /**
-     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and NR columns: position (i, j) of M at
-     * {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*NR + col]}. The division is an
-     * arithmetic shift of an exact multiple of 4.
+     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and {@code cols} columns (a multiple of L): position
+     * (i, j) of M at {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*cols + col]}.
+     * The division is an arithmetic shift of an exact multiple of 4.
      */
-    static void winogradOutput(int[] m, int mOff, int ps, int[] out, int oOff) {
-        for (int j = 0; j < NR; j += L) {
+    static void winogradOutput(int[] m, int mOff, int ps, int cols, int[] out, int oOff) {
+        for (int j = 0; j < cols; j += L) {
             int at = mOff + j;
             IntVector m00 = IntVector.fromArray(IS, m, at + 0 * ps), m01 = IntVector.fromArray(IS, m, at + 1 * ps), m02 = IntVector.fromArray(IS, m, at + 2 * ps), m03 = IntVector.fromArray(IS, m, at + 3 * ps);
             IntVector m10 = IntVector.fromArray(IS, m, at + 4 * ps), m11 = IntVector.fromArray(IS, m, at + 5 * ps), m12 = IntVector.fromArray(IS, m, at + 6 * ps), m13 = IntVector.fromArray(IS, m, at + 7 * ps);
@@ -306,9 +359,9 @@ final class Gemm512 {
             IntVector s02 = m02.add(m12).add(m22), s12 = m12.sub(m22).sub(m32);
             IntVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
             s00.add(s01).add(s02).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + j);
-            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + NR + j);
-            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * NR + j);
-            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * NR + j);
+            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + cols + j);
+            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * cols + j);
+            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * cols + j);
         }
     }
 }

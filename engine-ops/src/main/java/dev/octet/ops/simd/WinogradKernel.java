@@ -26,7 +26,8 @@ import java.util.Arrays;
  * <p>Tiles (batch x ceil(outH/2) x ceil(outW/2), in raster order) are processed in blocks of {@link #TB}: the block's
  * input tiles are transformed into scratch ([16][TB][Ci] ints), then for each weight panel the 16 GEMMs fill
  * [16][TB][NR] and the output transform, rescale and store follow (partial tiles at the right/bottom edges store only
- * their valid pixels). Intra-op threads take contiguous ranges of tiles; every tile is computed the same way whatever
+ * their valid pixels). Layers with at most two vectors of output channels use panels of two vectors and an 8-row
+ * micro-kernel instead (no lanes wasted on a 4-vector panel), and rescale two pixels per call. Intra-op threads take contiguous ranges of tiles; every tile is computed the same way whatever
  * the split, so outputs do not depend on the thread count.
  */
 final class WinogradKernel implements Kernel {
@@ -37,6 +38,7 @@ final class WinogradKernel implements Kernel {
     static final int TB = 32;
 
     private final int bits, nr, parts;
+    private final boolean narrow; // at most two vectors of output channels: panels of 2 vectors, 8-row micro-kernel
     private final dev.octet.core.Parallel.Task task = this::part;
     private final GemmKernel.Shape s;
     private final int ci, co, panels, tilesH, tilesW, tiles, outH, outW;
@@ -60,7 +62,8 @@ final class WinogradKernel implements Kernel {
 
     private WinogradKernel(int bits, int parts, GemmKernel.Shape s, int[] ids, int[] wPacked, int[] biasAdj, int mask, byte pad, GemmKernel.Requant rq) {
         this.bits = bits;
-        this.nr = bits / 8;
+        this.narrow = narrow(bits, s.outC());
+        this.nr = panelWidth(bits, s.outC());
         this.parts = parts;
         this.s = s;
         this.ci = s.inC();
@@ -82,7 +85,9 @@ final class WinogradKernel implements Kernel {
         this.mStride = stride(TB * nr);
         this.vSize = 16 * vStride;
         this.mSize = 16 * mStride;
-        int cols = panels * nr;
+        // per-column arrays: whole panels, and for narrow panels (2L columns) one more copy of the columns, so that one
+        // NR-wide (4L) rescaling call covers two output pixels of the tile
+        int cols = Math.max(panels * nr, bits / 8);
         boolean fixed = !rq.onnx();
         this.lsh = fixed ? new int[cols] : null;
         this.rsh = fixed ? new int[cols] : null;
@@ -91,6 +96,7 @@ final class WinogradKernel implements Kernel {
         this.roundL = fixed ? new long[cols] : null;
         this.totalL = fixed ? new long[cols] : null;
         this.scaleP = fixed ? null : Arrays.copyOf(rq.scale(), cols);
+        if (!fixed && narrow) System.arraycopy(rq.scale(), 0, scaleP, nr, co);
         if (fixed) {
             for (int c = 0; c < co; c++) {
                 int shift = rq.shift()[c];
@@ -100,9 +106,23 @@ final class WinogradKernel implements Kernel {
                 multL[c] = rq.multiplier()[c];
                 totalL[c] = 31 + rsh[c];
                 roundL[c] = 1L << (totalL[c] - 1);
+                if (narrow) {
+                    lsh[nr + c] = lsh[c];
+                    rsh[nr + c] = rsh[c];
+                    rmask[nr + c] = rmask[c];
+                    multL[nr + c] = multL[c];
+                    totalL[nr + c] = totalL[c];
+                    roundL[nr + c] = roundL[c];
+                }
             }
         }
     }
+
+    /** Whether a layer of {@code co} output channels uses 2-vector panels (at most two vectors of output channels). */
+    static boolean narrow(int bits, int co) { return co <= 2 * (bits / 32); }
+
+    /** Columns of one weight panel: four vectors, or two for narrow layers. */
+    static int panelWidth(int bits, int co) { return narrow(bits, co) ? bits / 16 : bits / 8; }
 
     /** Whether the Winograd kernel may be used at all (system property, read at every compile). */
     static boolean enabled() { return !"false".equalsIgnoreCase(System.getProperty(PROPERTY)); }
@@ -139,16 +159,16 @@ final class WinogradKernel implements Kernel {
 
     /**
      * Whether Winograd is expected to beat the kernel used otherwise (measured single-threaded on Zen 4 at 512 and 256
-     * bits, see docs/winograd.md): more than one vector of output channels (with one, the narrow ONNX kernel wastes no
-     * lanes and wins), at least 16 input channels when the output fits two vectors (the narrow kernel again), and
-     * output tiles mostly whole (at least 70% of the 2x2 tiles' pixels inside the output).
+     * bits, see docs/winograd.md): at least 16 input channels unless the output exceeds two vectors (below, the narrow
+     * ONNX kernel, whose K is 9 x Ci, keeps its vectors busier than the Winograd GEMMs with K = Ci), and output tiles
+     * mostly whole (at least 70% of the 2x2 tiles' pixels inside the output).
      */
     static boolean paysOff(GemmKernel.Shape s, int bits) {
         Window w = s.win();
         int lanes = bits / 32;
         int th = (w.outH() + 1) / 2, tw = (w.outW() + 1) / 2;
         double useful = (double) w.outH() * w.outW() / (4.0 * th * tw);
-        return s.outC() > lanes && (s.inC() >= 16 || s.outC() > 2 * lanes) && useful >= 0.7;
+        return (s.inC() >= 16 || s.outC() > 2 * lanes) && useful >= 0.7;
     }
 
     /**
@@ -166,9 +186,9 @@ final class WinogradKernel implements Kernel {
                                  boolean xUnsigned, int xZp, int[] bias, GemmKernel.Requant rq) {
         int ci = s.inC(), co = s.outC(), k = 9 * ci;
         if (!geometryFits(s) || !boundHolds(w, wUnsigned, wZp, xUnsigned, co, k)) return null;
-        int nr = bits / 8, panels = (co + nr - 1) / nr;
+        int nr = panelWidth(bits, co), panels = (co + nr - 1) / nr;
         int[] packed = new int[Math.multiplyExact(Math.multiplyExact(16 * panels, ci), nr)];
-        int[] biasAdj = new int[panels * nr];
+        int[] biasAdj = new int[Math.max(panels * nr, bits / 8)];
         int[] g = new int[9], t = new int[12];
         for (int o = 0; o < co; o++) {
             int sum = 0;
@@ -195,6 +215,7 @@ final class WinogradKernel implements Kernel {
                 }
             }
             biasAdj[o] = bias[o] - xZp * sum;
+            if (narrow(bits, co)) biasAdj[nr + o] = biasAdj[o];
         }
         int tiles = s.batch() * ((s.win().outH() + 1) / 2) * ((s.win().outW() + 1) / 2);
         long macs = (long) s.batch() * s.win().outH() * s.win().outW() * k * co;
@@ -275,6 +296,20 @@ final class WinogradKernel implements Kernel {
                 for (int pos = 0; pos < 16; pos++) {
                     int wOff = (pos * panels + pn) * ci * nr;
                     int vp = vOff + pos * vStride, mp = mOff + pos * mStride;
+                    if (narrow) {
+                        for (int i = 0; i < cnt; i += 8) {
+                            int rows = Math.min(8, cnt - i);
+                            int r0 = vp + i * ci, r1 = rows > 1 ? r0 + ci : r0, r2 = rows > 2 ? r0 + 2 * ci : r1, r3 = rows > 3 ? r0 + 3 * ci : r2;
+                            int r4 = rows > 4 ? r0 + 4 * ci : r3, r5 = rows > 5 ? r0 + 5 * ci : r4, r6 = rows > 6 ? r0 + 6 * ci : r5;
+                            int r7 = rows > 7 ? r0 + 7 * ci : r6;
+                            switch (bits) {
+                                case 512 -> Gemm512.intTileInt2(sc, r0, r1, r2, r3, r4, r5, r6, r7, wPacked, wOff, ci, sc, mp + i * nr);
+                                case 256 -> Gemm256.intTileInt2(sc, r0, r1, r2, r3, r4, r5, r6, r7, wPacked, wOff, ci, sc, mp + i * nr);
+                                default -> Gemm128.intTileInt2(sc, r0, r1, r2, r3, r4, r5, r6, r7, wPacked, wOff, ci, sc, mp + i * nr);
+                            }
+                        }
+                        continue;
+                    }
                     for (int i = 0; i < cnt; i += 4) {
                         int rows = Math.min(4, cnt - i);
                         int r0 = vp + i * ci, r1 = rows > 1 ? r0 + ci : r0, r2 = rows > 2 ? r0 + 2 * ci : r1, r3 = rows > 3 ? r0 + 3 * ci : r2;
@@ -289,9 +324,13 @@ final class WinogradKernel implements Kernel {
                 for (int i = 0; i < cnt; i++) {
                     int t = tb + i, b = t / perImage, rem = t % perImage, ty = rem / tilesW, tx = rem % tilesW;
                     switch (bits) {
-                        case 512 -> Gemm512.winogradOutput(sc, mOff + i * nr, mStride, sc, oOff);
-                        case 256 -> Gemm256.winogradOutput(sc, mOff + i * nr, mStride, sc, oOff);
-                        default -> Gemm128.winogradOutput(sc, mOff + i * nr, mStride, sc, oOff);
+                        case 512 -> Gemm512.winogradOutput(sc, mOff + i * nr, mStride, nr, sc, oOff);
+                        case 256 -> Gemm256.winogradOutput(sc, mOff + i * nr, mStride, nr, sc, oOff);
+                        default -> Gemm128.winogradOutput(sc, mOff + i * nr, mStride, nr, sc, oOff);
+                    }
+                    if (narrow) { // two pixels (2 x 2L columns) per rescaling call
+                        requant(sc, oOff, 0);
+                        requant(sc, oOff + 2 * nr, 0);
                     }
                     for (int a = 0; a < 2; a++) {
                         int oy = 2 * ty + a;
@@ -300,7 +339,7 @@ final class WinogradKernel implements Kernel {
                             int ox = 2 * tx + bb;
                             if (ox >= outW) break;
                             int from = oOff + (a * 2 + bb) * nr;
-                            requant(sc, from, c0);
+                            if (!narrow) requant(sc, from, c0);
                             int to = yOff + ((b * outH + oy) * outW + ox) * co + c0;
                             for (int jj = 0; jj < cols; jj++) y[to + jj] = (byte) sc[from + jj];
                         }
@@ -387,23 +426,30 @@ final class WinogradKernel implements Kernel {
      */
     static void warmUp(int bits) {
         if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(bits)) return;
-        int nr = bits / 8, ci = 2 * Gemm512.WCW + 3, co = nr + 3, h = 7, wd = 9, k = 9 * ci;
-        GemmKernel.Shape s = new GemmKernel.Shape(1, h, wd, ci, co, new Window(h, wd, 3, 3, 1, 1, 1, 1, h, wd, 1, 1));
-        byte[] w = new byte[co * k];
-        for (int i = 0; i < w.length; i++) w[i] = (byte) (i * 37);
-        int[] ones = new int[co], shift = new int[co];
-        float[] scale = new float[co];
-        Arrays.fill(ones, 1 << 30);
-        Arrays.fill(shift, -8);
-        Arrays.fill(scale, 1e-3f);
-        GemmKernel.Requant[] rqs = {new GemmKernel.Requant(true, null, null, false, scale, 3, 0, 255),
-                new GemmKernel.Requant(false, ones, shift, true, null, 3, -128, 127), new GemmKernel.Requant(false, ones, shift, false, null, 3, -128, 127)};
-        WinogradKernel[] ks = new WinogradKernel[rqs.length];
-        int[] packed = new int[16 * ((co + nr - 1) / nr) * ci * nr], bias = new int[((co + nr - 1) / nr) * nr];
-        for (int i = 0; i < rqs.length; i++) ks[i] = new WinogradKernel(bits, 1, s, new int[] {0, 1}, packed, bias, i == 0 ? 0xFF : -1, (byte) 3, rqs[i]);
-        byte[] x = new byte[h * wd * ci], y = new byte[h * wd * co], gb = new byte[16 * ci];
+        int ci = 2 * Gemm512.WCW + 3, h = 7, wd = 9, k = 9 * ci, wide = bits / 8 + 3, narrowCo = bits / 32 + 3;
+        java.util.List<WinogradKernel> ks = new java.util.ArrayList<>();
+        int scratch = 0, maxCo = wide;
+        for (int co : new int[] {wide, narrowCo}) {
+            GemmKernel.Shape s = new GemmKernel.Shape(1, h, wd, ci, co, new Window(h, wd, 3, 3, 1, 1, 1, 1, h, wd, 1, 1));
+            int[] ones = new int[co], shift = new int[co];
+            float[] scale = new float[co];
+            Arrays.fill(ones, 1 << 30);
+            Arrays.fill(shift, -8);
+            Arrays.fill(scale, 1e-3f);
+            GemmKernel.Requant[] rqs = {new GemmKernel.Requant(true, null, null, false, scale, 3, 0, 255),
+                    new GemmKernel.Requant(false, ones, shift, true, null, 3, -128, 127), new GemmKernel.Requant(false, ones, shift, false, null, 3, -128, 127)};
+            int nr = panelWidth(bits, co), panels = (co + nr - 1) / nr;
+            int[] packed = new int[16 * panels * ci * nr], bias = new int[Math.max(panels * nr, bits / 8)];
+            for (int i = 0; i < packed.length; i++) packed[i] = (i % 7) - 3;
+            for (int i = 0; i < rqs.length; i++) {
+                WinogradKernel kk = new WinogradKernel(bits, 1, s, new int[] {0, 1}, packed, bias, i == 0 ? 0xFF : -1, (byte) 3, rqs[i]);
+                ks.add(kk);
+                scratch = Math.max(scratch, kk.vSize + kk.mSize + 4 * kk.nr);
+            }
+        }
+        byte[] x = new byte[h * wd * ci], y = new byte[h * wd * maxCo], gb = new byte[16 * ci];
         for (int i = 0; i < x.length; i++) x[i] = (byte) (i * 11);
-        int[] sc = new int[ks[0].vSize + ks[0].mSize + 4 * nr];
+        int[] sc = new int[scratch];
         long end = System.nanoTime() + 2_000_000_000L;
         for (int it = 0; it < 3000 && System.nanoTime() < end; it++) {
             for (WinogradKernel kk : ks) kk.compute(x, 0, y, 0, sc, gb, 0);
