@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,12 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * widths (512, 256, 128): edit the script, not this file. The species is a static final constant so C2 compiles
  * each class for its width; the kernels are flat (no vector crosses a call).
  *
- * <p>Both kernels compute a 4 x NR tile of C = A x B: A's four rows are read from {@code x} at offsets r0..r3
+ * <p>The tile kernels (8-bit, int32 and float A rows) compute a 4 x NR tile of C = A x B: A's four rows are read from {@code x} at offsets r0..r3
  * (k consecutive elements each; a row may be repeated for a tail), B is a packed panel
  * {@code w[wOff + i*NR + j]} (i < k, j < NR). The tile is stored row-major into {@code out[outOff ..+ 4*NR)}.
  * Integer accumulation wraps like Java int arithmetic, as the scalar reference does (the sum is exact modulo
  * 2^32 in any order). Float accumulation is a multiply then an add per k, in k order, per lane: the very
- * operations of the scalar reference loop, so the sums are identical (no FMA).
+ * operations of the scalar reference loop, so the sums are identical (no FMA). The class also holds the
+ * Winograd F(2x2,3x3) transforms and the 8-row, 2-vector tile of {@link WinogradKernel}.
  */
 final class Gemm256 {
     private Gemm256() {}
