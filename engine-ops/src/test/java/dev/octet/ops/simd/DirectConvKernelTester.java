@@ -21,8 +21,9 @@ class DirectConvKernelTester {
     @ValueSource(ints = {512, 256, 128})
     void directConv(int bits) {
         if (bits > SimdWidth.preferred()) return;
-        String old = System.getProperty("octet.simd.bits");
+        String old = System.getProperty("octet.simd.bits"), oldWinograd = System.getProperty(WinogradKernel.PROPERTY);
         System.setProperty("octet.simd.bits", Integer.toString(bits));
+        System.setProperty(WinogradKernel.PROPERTY, "false"); // 3x3 stride-1 layers with two vectors would go to Winograd
         try {
             Random r = new Random(53_000 + bits);
             for (int i = 0; i < cases(); i++) SmallConvKernelTester.check(r, bits, true);
@@ -30,6 +31,8 @@ class DirectConvKernelTester {
         } finally {
             if (old == null) System.clearProperty("octet.simd.bits");
             else System.setProperty("octet.simd.bits", old);
+            if (oldWinograd == null) System.clearProperty(WinogradKernel.PROPERTY);
+            else System.setProperty(WinogradKernel.PROPERTY, oldWinograd);
         }
     }
 }

@@ -37,10 +37,11 @@ class SmallConvKernelTester {
     @ValueSource(ints = {512, 256, 128})
     void smallConv(int bits) {
         if (bits > SimdWidth.preferred()) return;
-        String old = System.getProperty("octet.simd.bits");
+        String old = System.getProperty("octet.simd.bits"), oldWinograd = System.getProperty(WinogradKernel.PROPERTY);
         System.setProperty("octet.simd.bits", Integer.toString(bits));
         System.setProperty("octet.simd.narrowConv", "false"); // 1x1 layers with <= 4 outputs would go to the narrow kernel
         System.setProperty("octet.simd.directConv", "false"); // layers exact in float would go to the direct kernel
+        System.setProperty(WinogradKernel.PROPERTY, "false"); // 3x3 stride-1 draws would otherwise get the Winograd kernel
         try {
             Random r = new Random(31_000 + bits);
             for (int i = 0; i < cases(); i++) check(r, bits, false);
@@ -50,6 +51,8 @@ class SmallConvKernelTester {
             System.clearProperty("octet.simd.directConv");
             if (old == null) System.clearProperty("octet.simd.bits");
             else System.setProperty("octet.simd.bits", old);
+            if (oldWinograd == null) System.clearProperty(WinogradKernel.PROPERTY);
+            else System.setProperty(WinogradKernel.PROPERTY, oldWinograd);
         }
     }
 

@@ -37,8 +37,9 @@ class TfliteDirectConvTester {
     @ValueSource(ints = {512, 256, 128})
     void tfliteConv(int bits) {
         if (bits > SimdWidth.preferred()) return;
-        String old = System.getProperty("octet.simd.bits");
+        String old = System.getProperty("octet.simd.bits"), oldWinograd = System.getProperty(WinogradKernel.PROPERTY);
         System.setProperty("octet.simd.bits", Integer.toString(bits));
+        System.setProperty(WinogradKernel.PROPERTY, "false"); // 3x3 stride-1 layers with two vectors would go to Winograd
         try {
             Random r = new Random(71_000 + bits);
             int done = 0, direct = 0, attempts = 0;
@@ -55,6 +56,8 @@ class TfliteDirectConvTester {
         } finally {
             if (old == null) System.clearProperty("octet.simd.bits");
             else System.setProperty("octet.simd.bits", old);
+            if (oldWinograd == null) System.clearProperty(WinogradKernel.PROPERTY);
+            else System.setProperty(WinogradKernel.PROPERTY, oldWinograd);
         }
     }
 
