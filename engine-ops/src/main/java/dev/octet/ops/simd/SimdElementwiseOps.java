@@ -350,7 +350,7 @@ final class SimdElementwiseOps {
      * interpreted and then on-stack-replaced with boxed vectors, ten or more times slower (measured: the 10 ADDs of
      * MobileNetV2 took 4.7 ms per run after 5 warm-up runs, 0.27 ms after 200). Off with {@code -Doctet.simd.nowarmup=true}.
      */
-    private static void warmUp(String key, Runnable fn) {
+    static void warmUp(String key, Runnable fn) {
         if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(key)) return;
         long end = System.nanoTime() + 1_000_000_000L;
         for (int it = 0; it < 12000 && System.nanoTime() < end; it++) fn.run();

@@ -1,0 +1,159 @@
+package dev.octet.ops.simd;
+
+import dev.octet.ops.reference.FloatActivations;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GENERATED from FloatKernel512.java by scripts/gen-simd.sh: do not edit. Float32 SOFTMAX / SOFTMAX_AXIS / LOGISTIC kernels at 256 bits (see {@link SimdFloatOps}). FloatKernel256 and
+ * FloatKernel128 are generated from this file by scripts/gen-simd.sh. Every lane performs the IEEE operations of
+ * {@link FloatActivations} in the same order (multiply, then add: no FMA; floor through a truncating conversion;
+ * 2^m applied as two exact-then-rounding multiplies, which equals Math.scalb's single rounding), so results are
+ * bit-identical with the scalar reference; remainders run the scalar reference code itself.
+ */
+final class FloatKernel256 {
+    private FloatKernel256() {}
+
+    static final VectorSpecies<Float> FS = FloatVector.SPECIES_256;
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_256;
+    /** Eigen's packet reduction works on 4-float packets whatever the width: the sum uses 128-bit vectors. */
+    static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    static final int L = 8;
+
+    /** Flush to zero: |v| below 2^-126 becomes a zero of v's sign. */
+    static FloatVector ftz(FloatVector v) {
+        VectorMask<Float> tiny = v.abs().lt(Float.MIN_NORMAL);
+        FloatVector signedZero = v.reinterpretAsInts().and(0x80000000).reinterpretAsFloats();
+        return v.blend(signedZero, tiny);
+    }
+
+    /** {@link FloatActivations#exp} lane-wise. */
+    static FloatVector exp(FloatVector in) {
+        FloatVector x = in.min(88.723f).max(-88.723f);
+        FloatVector t = x.mul(1.44269504088896341f).add(0.5f);
+        IntVector ti = (IntVector) t.convert(VectorOperators.F2I, 0);
+        FloatVector tf = (FloatVector) ti.convert(VectorOperators.I2F, 0);
+        VectorMask<Float> above = tf.compare(VectorOperators.GT, t);
+        FloatVector m = tf.sub(1f, above);
+        IntVector mi = ti.sub(1, above.cast(IS));
+        FloatVector r = m.mul(-0.693359375f).add(x);
+        r = m.mul(2.12194440e-4f).add(r);
+        FloatVector r2 = r.mul(r);
+        FloatVector r3 = r2.mul(r);
+        FloatVector y = FloatVector.broadcast(FS, 1.9875691500E-4f).mul(r).add(1.3981999507E-3f);
+        FloatVector y1 = FloatVector.broadcast(FS, 4.1665795894E-2f).mul(r).add(1.6666665459E-1f);
+        FloatVector y2 = r.add(1f);
+        y = y.mul(r).add(8.3334519073E-3f);
+        y1 = y1.mul(r).add(5.0000001201E-1f);
+        y = y.mul(r3).add(y1);
+        y = y.mul(r2).add(y2);
+        // y * 2^m with m in [-128, 128]: y * 2^(m >> 1) is exact, the second factor rounds once
+        IntVector m1 = mi.lanewise(VectorOperators.ASHR, 1);
+        IntVector m2 = mi.sub(m1);
+        FloatVector p1 = m1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector p2 = m2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return ftz(y.mul(p1).mul(p2).max(in));
+    }
+
+    /** {@link FloatActivations#logistic(float, boolean)} lane-wise (vector lanes: exp below -9). */
+    static FloatVector logistic(FloatVector in) {
+        VectorMask<Float> small = in.lt(-9f);
+        FloatVector x = in.min(15.6437711715698242f);
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.mul(4.37031012579801e-11f).add(1.15627324459942e-07f);
+        p = x2.mul(p).add(6.08574864600143e-05f);
+        p = x2.mul(p).add(8.51377133304701e-03f);
+        p = x2.mul(p).add(2.48287947061529e-01f);
+        p = x.mul(p);
+        FloatVector q = x2.mul(6.10247389755681e-13f).add(5.76102136993427e-09f);
+        q = x2.mul(q).add(6.29106785017040e-06f);
+        q = x2.mul(q).add(1.70198817374094e-03f);
+        q = x2.mul(q).add(1.16817656904453e-01f);
+        q = x2.mul(q).add(9.93151921023180e-01f);
+        FloatVector res = p.div(q).add(0.5f);
+        if (small.anyTrue()) res = res.blend(exp(in), small);
+        return res;
+    }
+
+    /** LOGISTIC over the elements [from, to) of a tensor of {@code size} elements. */
+    static void logistic(float[] src, int so, float[] dst, int d0, int from, int to, int size) {
+        int vecEnd = Math.min(to, FloatActivations.tailStart(size));
+        int i = from;
+        for (; i + L <= vecEnd; i += L) logistic(ftz(FloatVector.fromArray(FS, src, so + i))).intoArray(dst, d0 + i);
+        FloatActivations.logistic(src, so, dst, d0, i, to, size);
+    }
+
+    /** SOFTMAX rows [r0, r1) of a [rows x depth] tensor ({@link FloatActivations#softmaxRow}). */
+    static void softmaxRows(float[] src, int so, float[] dst, int d0, int r0, int r1, int depth, float beta, int tail) {
+        int vb = FS.loopBound(depth);
+        for (int row = r0; row < r1; row++) {
+            int flat = row * depth, s = so + flat, d = d0 + flat;
+            if (depth < L) {
+                FloatActivations.softmaxRow(src, s, dst, d, depth, beta, flat, tail);
+                continue;
+            }
+            FloatVector vmax = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+            int j = 0;
+            for (; j < vb; j += L) vmax = vmax.max(ftz(FloatVector.fromArray(FS, src, s + j)));
+            float max = vmax.reduceLanes(VectorOperators.MAX);
+            if (vmax.test(VectorOperators.IS_NAN).anyTrue()) max = Float.NaN;
+            for (; j < depth; j++) max = Math.max(max, FloatActivations.ftz(src[s + j]));
+            int lim = Math.max(0, Math.min(depth, tail - flat)); // exp by the polynomial below lim, expf from there
+            j = 0;
+            for (; j + L <= lim; j += L) {
+                FloatVector v = ftz(ftz(FloatVector.fromArray(FS, src, s + j)).sub(max).mul(beta));
+                exp(v).intoArray(dst, d + j);
+            }
+            for (; j < depth; j++) {
+                float v = FloatActivations.ftz((FloatActivations.ftz(src[s + j]) - max) * beta);
+                dst[d + j] = j < lim ? FloatActivations.exp(v) : FloatActivations.ftz(FloatActivations.expf(v));
+            }
+            float inv = 1f / sum(dst, d, depth, (4 - (flat & 3)) & 3);
+            j = 0;
+            for (; j < vb; j += L) ftz(FloatVector.fromArray(FS, dst, d + j).mul(inv)).intoArray(dst, d + j);
+            for (; j < depth; j++) dst[d + j] = FloatActivations.ftz(dst[d + j] * inv);
+        }
+    }
+
+    /** {@link FloatActivations#eigenSum} with 4-lane vectors as the packet accumulators. */
+    static float sum(float[] a, int off, int size, int alignedStart) {
+        alignedStart = Math.min(alignedStart, size);
+        int alignedSize = ((size - alignedStart) / 4) * 4;
+        if (alignedSize <= 4) return FloatActivations.eigenSum(a, off, size, alignedStart);
+        int alignedSize2 = ((size - alignedStart) / 8) * 8;
+        int alignedEnd = alignedStart + alignedSize, alignedEnd2 = alignedStart + alignedSize2;
+        int b = off + alignedStart;
+        FloatVector p = FloatVector.fromArray(F4, a, b), q = FloatVector.fromArray(F4, a, b + 4);
+        for (int i = b + 8; i < off + alignedEnd2; i += 8) {
+            p = p.add(FloatVector.fromArray(F4, a, i));
+            q = q.add(FloatVector.fromArray(F4, a, i + 4));
+        }
+        p = p.add(q);
+        if (alignedEnd > alignedEnd2) p = p.add(FloatVector.fromArray(F4, a, off + alignedEnd2));
+        float res = (p.lane(0) + p.lane(2)) + (p.lane(1) + p.lane(3));
+        for (int i = 0; i < alignedStart; i++) res += a[off + i];
+        for (int i = alignedEnd; i < size; i++) res += a[off + i];
+        return res;
+    }
+
+    /** SOFTMAX_AXIS over columns [b0, b1) of one outer block ({@link FloatActivations#softmaxAxis}). */
+    static void softmaxAxis(float[] x, int xo, float[] y, int yo, int len, int inner, int base, int b0, int b1) {
+        int b = b0;
+        for (; b + L <= b1; b += L) {
+            int p = base + b;
+            FloatVector max = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+            for (int k = 0; k < len; k++) max = max.max(FloatVector.fromArray(FS, x, xo + p + k * inner));
+            FloatVector sum = FloatVector.zero(FS);
+            for (int k = 0; k < len; k++) {
+                FloatVector e = exp(FloatVector.fromArray(FS, x, xo + p + k * inner).sub(max));
+                e.intoArray(y, yo + p + k * inner);
+                sum = sum.add(e);
+            }
+            for (int k = 0; k < len; k++) FloatVector.fromArray(FS, y, yo + p + k * inner).div(sum).intoArray(y, yo + p + k * inner);
+        }
+        FloatActivations.softmaxAxis(x, xo, y, yo, len, inner, base, b, b1);
+    }
+}
