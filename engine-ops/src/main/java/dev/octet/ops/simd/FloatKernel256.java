@@ -22,6 +22,7 @@ final class FloatKernel256 {
     /** Eigen's packet reduction works on 4-float packets whatever the width: the sum uses 128-bit vectors. */
     static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     static final int L = 8;
+    private static final FloatVector ZERO = FloatVector.zero(FS);
 
     /** Flush to zero: |v| below 2^-126 becomes a zero of v's sign. */
     static FloatVector ftz(FloatVector v) {
@@ -36,9 +37,8 @@ final class FloatKernel256 {
         FloatVector t = x.mul(1.44269504088896341f).add(0.5f);
         IntVector ti = (IntVector) t.convert(VectorOperators.F2I, 0);
         FloatVector tf = (FloatVector) ti.convert(VectorOperators.I2F, 0);
-        VectorMask<Float> above = tf.compare(VectorOperators.GT, t);
-        FloatVector m = tf.sub(1f, above);
-        IntVector mi = ti.sub(1, above.cast(IS));
+        FloatVector m = tf.sub(ZERO.blend(1f, tf.compare(VectorOperators.GT, t))); // floor (t is within +-129)
+        IntVector mi = (IntVector) m.convert(VectorOperators.F2I, 0);
         FloatVector r = m.mul(-0.693359375f).add(x);
         r = m.mul(2.12194440e-4f).add(r);
         FloatVector r2 = r.mul(r);
@@ -88,34 +88,82 @@ final class FloatKernel256 {
 
     /** SOFTMAX rows [r0, r1) of a [rows x depth] tensor ({@link FloatActivations#softmaxRow}). */
     static void softmaxRows(float[] src, int so, float[] dst, int d0, int r0, int r1, int depth, float beta, int tail) {
-        int vb = FS.loopBound(depth);
         for (int row = r0; row < r1; row++) {
             int flat = row * depth, s = so + flat, d = d0 + flat;
             if (depth < L) {
                 FloatActivations.softmaxRow(src, s, dst, d, depth, beta, flat, tail);
                 continue;
             }
-            FloatVector vmax = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
-            int j = 0;
-            for (; j < vb; j += L) vmax = vmax.max(ftz(FloatVector.fromArray(FS, src, s + j)));
-            float max = vmax.reduceLanes(VectorOperators.MAX);
-            if (vmax.test(VectorOperators.IS_NAN).anyTrue()) max = Float.NaN;
-            for (; j < depth; j++) max = Math.max(max, FloatActivations.ftz(src[s + j]));
+            float max = rowMax(src, s, depth);
             int lim = Math.max(0, Math.min(depth, tail - flat)); // exp by the polynomial below lim, expf from there
-            j = 0;
-            for (; j + L <= lim; j += L) {
-                FloatVector v = ftz(ftz(FloatVector.fromArray(FS, src, s + j)).sub(max).mul(beta));
-                exp(v).intoArray(dst, d + j);
-            }
+            int j = expRow(src, s, dst, d, lim, max, beta);
             for (; j < depth; j++) {
                 float v = FloatActivations.ftz((FloatActivations.ftz(src[s + j]) - max) * beta);
                 dst[d + j] = j < lim ? FloatActivations.exp(v) : FloatActivations.ftz(FloatActivations.expf(v));
             }
             float inv = 1f / sum(dst, d, depth, (4 - (flat & 3)) & 3);
-            j = 0;
-            for (; j < vb; j += L) ftz(FloatVector.fromArray(FS, dst, d + j).mul(inv)).intoArray(dst, d + j);
-            for (; j < depth; j++) dst[d + j] = FloatActivations.ftz(dst[d + j] * inv);
+            scaleRow(dst, d, depth, inv);
         }
+    }
+
+    /**
+     * dst[d + j] = exp(ftz((ftz(src[s + j]) - max) * beta)) for the leading whole vectors of [0, n); returns how many.
+     * The exp is written out here (not called) so that C2 compiles the loop as one piece whatever it did with {@link #exp}.
+     */
+    static int expRow(float[] src, int s, float[] dst, int d, int n, float max, float beta) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector a = FloatVector.fromArray(FS, src, s + j);
+            a = a.blend(a.reinterpretAsInts().and(0x80000000).reinterpretAsFloats(), a.abs().lt(Float.MIN_NORMAL));
+            FloatVector in = a.sub(max).mul(beta);
+            in = in.blend(in.reinterpretAsInts().and(0x80000000).reinterpretAsFloats(), in.abs().lt(Float.MIN_NORMAL));
+            FloatVector x = in.min(88.723f).max(-88.723f);
+            FloatVector t = x.mul(1.44269504088896341f).add(0.5f);
+            IntVector ti = (IntVector) t.convert(VectorOperators.F2I, 0);
+            FloatVector tf = (FloatVector) ti.convert(VectorOperators.I2F, 0);
+            FloatVector m = tf.sub(ZERO.blend(1f, tf.compare(VectorOperators.GT, t))); // floor (t is within +-129)
+            IntVector mi = (IntVector) m.convert(VectorOperators.F2I, 0);
+            FloatVector r = m.mul(-0.693359375f).add(x);
+            r = m.mul(2.12194440e-4f).add(r);
+            FloatVector r2 = r.mul(r);
+            FloatVector r3 = r2.mul(r);
+            FloatVector y = FloatVector.broadcast(FS, 1.9875691500E-4f).mul(r).add(1.3981999507E-3f);
+            FloatVector y1 = FloatVector.broadcast(FS, 4.1665795894E-2f).mul(r).add(1.6666665459E-1f);
+            FloatVector y2 = r.add(1f);
+            y = y.mul(r).add(8.3334519073E-3f);
+            y1 = y1.mul(r).add(5.0000001201E-1f);
+            y = y.mul(r3).add(y1);
+            y = y.mul(r2).add(y2);
+            // y * 2^m with m in [-128, 128]: y * 2^(m >> 1) is exact, the second factor rounds once
+            IntVector m1 = mi.lanewise(VectorOperators.ASHR, 1);
+            IntVector m2 = mi.sub(m1);
+            FloatVector p1 = m1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector p2 = m2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = y.mul(p1).mul(p2).max(in);
+            e.blend(e.reinterpretAsInts().and(0x80000000).reinterpretAsFloats(), e.abs().lt(Float.MIN_NORMAL)).intoArray(dst, d + j);
+        }
+        return j;
+    }
+
+    /** dst[d, d + n) = ftz(dst * inv). */
+    static void scaleRow(float[] dst, int d, int n, float inv) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector e = FloatVector.fromArray(FS, dst, d + j).mul(inv);
+            e.blend(e.reinterpretAsInts().and(0x80000000).reinterpretAsFloats(), e.abs().lt(Float.MIN_NORMAL)).intoArray(dst, d + j);
+        }
+        for (; j < n; j++) dst[d + j] = FloatActivations.ftz(dst[d + j] * inv);
+    }
+
+    /** Math.max of the flushed src[s, s + depth) (the order does not matter: Math.max is commutative, NaN wins). */
+    static float rowMax(float[] src, int s, int depth) {
+        FloatVector vmax = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+        int j = 0, vb = FS.loopBound(depth);
+        for (; j < vb; j += L) vmax = vmax.max(ftz(FloatVector.fromArray(FS, src, s + j)));
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        if (vmax.test(VectorOperators.IS_NAN).anyTrue()) max = Float.NaN;
+        for (; j < depth; j++) max = Math.max(max, FloatActivations.ftz(src[s + j]));
+        return max;
     }
 
     /** {@link FloatActivations#eigenSum} with 4-lane vectors as the packet accumulators. */
@@ -142,18 +190,44 @@ final class FloatKernel256 {
     /** SOFTMAX_AXIS over columns [b0, b1) of one outer block ({@link FloatActivations#softmaxAxis}). */
     static void softmaxAxis(float[] x, int xo, float[] y, int yo, int len, int inner, int base, int b0, int b1) {
         int b = b0;
-        for (; b + L <= b1; b += L) {
-            int p = base + b;
-            FloatVector max = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
-            for (int k = 0; k < len; k++) max = max.max(FloatVector.fromArray(FS, x, xo + p + k * inner));
-            FloatVector sum = FloatVector.zero(FS);
-            for (int k = 0; k < len; k++) {
-                FloatVector e = exp(FloatVector.fromArray(FS, x, xo + p + k * inner).sub(max));
-                e.intoArray(y, yo + p + k * inner);
-                sum = sum.add(e);
-            }
-            for (int k = 0; k < len; k++) FloatVector.fromArray(FS, y, yo + p + k * inner).div(sum).intoArray(y, yo + p + k * inner);
-        }
+        for (; b + L <= b1; b += L) softmaxAxisColumns(x, xo + base + b, y, yo + base + b, len, inner);
         FloatActivations.softmaxAxis(x, xo, y, yo, len, inner, base, b, b1);
+    }
+
+    /** L columns starting at src[xs] / out[ys], len elements each, inner apart (the exp written out, see {@link #expRow}). */
+    static void softmaxAxisColumns(float[] src, int xs, float[] out, int ys, int len, int inner) {
+        FloatVector max = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+        for (int k = 0; k < len; k++) max = max.max(FloatVector.fromArray(FS, src, xs + k * inner));
+        FloatVector sum = ZERO;
+        for (int k = 0; k < len; k++) {
+            FloatVector in = FloatVector.fromArray(FS, src, xs + k * inner).sub(max);
+            FloatVector x = in.min(88.723f).max(-88.723f);
+            FloatVector t = x.mul(1.44269504088896341f).add(0.5f);
+            IntVector ti = (IntVector) t.convert(VectorOperators.F2I, 0);
+            FloatVector tf = (FloatVector) ti.convert(VectorOperators.I2F, 0);
+            FloatVector m = tf.sub(ZERO.blend(1f, tf.compare(VectorOperators.GT, t))); // floor (t is within +-129)
+            IntVector mi = (IntVector) m.convert(VectorOperators.F2I, 0);
+            FloatVector r = m.mul(-0.693359375f).add(x);
+            r = m.mul(2.12194440e-4f).add(r);
+            FloatVector r2 = r.mul(r);
+            FloatVector r3 = r2.mul(r);
+            FloatVector y = FloatVector.broadcast(FS, 1.9875691500E-4f).mul(r).add(1.3981999507E-3f);
+            FloatVector y1 = FloatVector.broadcast(FS, 4.1665795894E-2f).mul(r).add(1.6666665459E-1f);
+            FloatVector y2 = r.add(1f);
+            y = y.mul(r).add(8.3334519073E-3f);
+            y1 = y1.mul(r).add(5.0000001201E-1f);
+            y = y.mul(r3).add(y1);
+            y = y.mul(r2).add(y2);
+            // y * 2^m with m in [-128, 128]: y * 2^(m >> 1) is exact, the second factor rounds once
+            IntVector m1 = mi.lanewise(VectorOperators.ASHR, 1);
+            IntVector m2 = mi.sub(m1);
+            FloatVector p1 = m1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector p2 = m2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = y.mul(p1).mul(p2).max(in);
+            e = e.blend(e.reinterpretAsInts().and(0x80000000).reinterpretAsFloats(), e.abs().lt(Float.MIN_NORMAL));
+            e.intoArray(out, ys + k * inner);
+            sum = sum.add(e);
+        }
+        for (int k = 0; k < len; k++) FloatVector.fromArray(FS, out, ys + k * inner).div(sum).intoArray(out, ys + k * inner);
     }
 }

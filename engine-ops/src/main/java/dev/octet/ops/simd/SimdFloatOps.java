@@ -77,6 +77,9 @@ final class SimdFloatOps {
             void part(ExecContext ec, int s, int e) { // one row
                 softmax(bits, ec.floats(ii), ec.offset(ii), ec.floats(io), ec.offset(io), s / depth, e / depth, depth, beta, tail);
             }
+
+            @Override
+            public String variant() { return "simd" + bits + "-f32-softmax"; }
         };
     }
 
