@@ -37,6 +37,10 @@ import java.util.TreeMap;
  * handling...). Typical catch: the SiLU of a QDQ model, DequantizeLinear -> Sigmoid -> Mul(x, sigmoid) ->
  * QuantizeLinear (four passes over memory, two of them in float, become one byte lookup).
  *
+ * <p>Sources are first traced back through earlier chains to the tensors those start from; when that gives more than
+ * two, the chain is cut at the nearest 8-bit tensors instead (e.g. YOLO11's bottleneck pair: p = QuantizeLinear(a + b),
+ * then QuantizeLinear(DequantizeLinear(p) + SiLU(c)) is a function of p and c, and becomes a LOOKUP_TABLE2 of them).
+ *
  * <p>y keeps its tensor (id and name); the chain's intermediates disappear unless something outside the chain reads
  * them (then they are still computed for that reader). A single node is replaced too when it has one source (e.g.
  * ONNX_QLINEAR_LOOKUP, or QLinearMul of x by x or by a constant: LOOKUP_TABLE has a SIMD kernel), not when it has two
@@ -116,12 +120,16 @@ public final class LutFusion {
         List<TensorInfo> ts = g.tensors();
         int[][] src = new int[ts.size()][];
         int[] depth = new int[ts.size()];
+        // near[t]: the same with the paths cut at the nearest 8-bit tensors (a chain ending in QuantizeLinear is a
+        // source of its own for the chains that read it), used when the full expansion has more than two sources
+        int[][] near = new int[ts.size()][];
+        int[] nearDepth = new int[ts.size()];
         for (Node n : g.nodes()) {
             if (!ELEMENTWISE.contains(n.opType()) || n.outputs().length != 1) continue;
             TensorInfo out = ts.get(n.output(0));
             if (out.isVariable()) continue;
-            int[] s = new int[0];
-            int d = 0;
+            int[] s = new int[0], c = new int[0];
+            int d = 0, dc = 0;
             boolean ok = true;
             for (int in : n.inputs()) {
                 if (in < 0) continue;
@@ -133,15 +141,33 @@ public final class LutFusion {
                 int[] r = src[in] != null ? src[in] : isSource(t) ? new int[] {in} : null;
                 if (r == null || !Arrays.equals(t.shape(), out.shape())) { ok = false; break; }
                 if (src[in] != null) d = Math.max(d, depth[in]);
-                for (int v : r) if (Arrays.stream(s).noneMatch(e -> e == v)) { s = Arrays.copyOf(s, s.length + 1); s[s.length - 1] = v; }
+                s = union(s, r);
+                int[] rc = isSource(t) ? new int[] {in} : near[in] != null ? near[in] : r;
+                if (!isSource(t)) dc = Math.max(dc, near[in] != null ? nearDepth[in] : depth[in]);
+                c = union(c, rc);
             }
-            if (ok && s.length >= 1 && s.length <= 2 && d < MAX_DEPTH) {
+            if (!ok) continue;
+            if (s.length >= 1 && s.length <= 2 && d < MAX_DEPTH) {
                 Arrays.sort(s);
                 src[n.output(0)] = s;
                 depth[n.output(0)] = d + 1;
+            } else if (c.length >= 1 && c.length <= 2 && dc < MAX_DEPTH) {
+                Arrays.sort(c);
+                src[n.output(0)] = c;
+                depth[n.output(0)] = dc + 1;
+            }
+            if (src[n.output(0)] != null && c.length >= 1 && c.length <= 2 && dc < MAX_DEPTH) {
+                Arrays.sort(c);
+                near[n.output(0)] = c;
+                nearDepth[n.output(0)] = dc + 1;
             }
         }
         return src;
+    }
+
+    private static int[] union(int[] s, int[] r) {
+        for (int v : r) if (Arrays.stream(s).noneMatch(e -> e == v)) { s = Arrays.copyOf(s, s.length + 1); s[s.length - 1] = v; }
+        return s;
     }
 
     private static int[] producers(Graph g) {
