@@ -69,7 +69,13 @@ public final class LutFusion {
 
     /** Applies the pass (see the class comment); returns {@code g} itself when nothing changed. */
     public static Graph apply(Graph g, Limits limits) {
-        Graph r = quantizeBeforeConcat(splitBeforeChain(g, limits), limits);
+        Graph r = g;
+        for (int i = 0; i < 4; i++) { // a gather moved before a chain can let the next one move too
+            Graph next = splitBeforeChain(r, limits);
+            if (next == r) break;
+            r = next;
+        }
+        r = quantizeBeforeConcat(r, limits);
         return fuse(r, limits);
     }
 
@@ -186,22 +192,25 @@ public final class LutFusion {
 
     /**
      * SPLIT of a float tensor m = f(x), x 8-bit: split x instead and apply a copy of f to each part. Exact: f is
-     * element-wise. The parts' chains then end in QuantizeLinear (or feed a concatenation that does) and become lookups.
+     * element-wise. The same for a nearest-neighbour RESIZE or a TRANSPOSE (gathers: resize(f(x)) = f(resize(x))) whose
+     * output is quantized (after other gathers and concatenations), so that the copy of f does become a lookup. The parts' chains then end in QuantizeLinear (or feed a concatenation that does) and become lookups.
      */
     static Graph splitBeforeChain(Graph g, Limits limits) {
         int[][] src = sources(g);
         int[] producer = producers(g);
         Edit e = new Edit(g);
+        List<List<Node>> readers = readerNodes(g);
         for (Node n : g.nodes()) {
             int m = n.input(0);
             int[] s = m >= 0 ? src[m] : null;
-            if (!n.opType().equals(OnnxOps.SPLIT) || s == null || s.length != 1 || g.tensor(m).type() != DataType.FLOAT32) {
+            boolean movable = n.opType().equals(OnnxOps.SPLIT) || gatherThenQuantized(g, n, readers);
+            if (!movable || s == null || s.length != 1 || g.tensor(m).type() != DataType.FLOAT32) {
                 e.node(n);
                 continue;
             }
             int x = s[0];
             List<Node> chain = chain(g, producer, s, m);
-            boolean free = positionFree(chain, g.tensor(m).size());
+            boolean free = positionFree(chain, g.tensor(m).size()) && g.tensor(x).quant().count() <= 1; // per-tensor: moves as is
             for (int o : n.outputs()) free &= positionFree(chain, g.tensor(o).size());
             if (!free) {
                 e.node(n);
@@ -230,6 +239,39 @@ public final class LutFusion {
             e.changed = true;
         }
         return e.build(limits);
+    }
+
+    private static List<List<Node>> readerNodes(Graph g) {
+        List<List<Node>> r = new ArrayList<>();
+        for (int i = 0; i < g.tensors().size(); i++) r.add(new ArrayList<>());
+        for (Node n : g.nodes()) for (int i : n.inputs()) if (i >= 0) r.get(i).add(n);
+        return r;
+    }
+
+    /**
+     * A one-input gather (nearest RESIZE, TRANSPOSE) whose output reaches a QuantizeLinear through nothing but other
+     * such gathers and concatenations, each the only reader of its input (and no graph output on the way).
+     */
+    private static boolean gatherThenQuantized(Graph g, Node n, List<List<Node>> readers) {
+        if (!isGather(n)) return false;
+        int t = n.output(0);
+        for (int depth = 0; depth < 6; depth++) {
+            final int ft = t;
+            if (Arrays.stream(g.outputs()).anyMatch(o -> o == ft) || readers.get(t).size() != 1) return false;
+            Node r = readers.get(t).get(0);
+            if (r.opType().equals(OnnxOps.ONNX_QUANTIZE_LINEAR) && r.input(0) == t) return true;
+            if (!(isGather(r) || r.opType().equals(Ops.CONCATENATION)) || r.outputs().length != 1) return false;
+            t = r.output(0);
+        }
+        return false;
+    }
+
+    private static boolean isGather(Node n) {
+        boolean gather = n.opType().equals(OnnxOps.TRANSPOSE)
+                || n.opType().equals(OnnxOps.RESIZE) && "nearest".equals(n.attrs().getString(OnnxOps.ATTR_MODE, "nearest"));
+        if (!gather || n.outputs().length != 1) return false;
+        for (int k = 1; k < n.inputs().length; k++) if (n.input(k) >= 0) return false;
+        return true;
     }
 
     /**

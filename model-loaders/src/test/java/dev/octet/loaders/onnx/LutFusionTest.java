@@ -168,6 +168,26 @@ class LutFusionTest {
         }
     }
 
+    /**
+     * SiLU, nearest 2x Resize and Concat with the 8-bit input in float, then QuantizeLinear (YOLO11's upsampling path):
+     * the Resize moves before the chain (it is a gather), which then becomes a lookup after the resize.
+     */
+    @Test
+    void nearestResizeOfAChain() {
+        for (int t : new int[] {UINT8, INT8}) {
+            float s = 0.049f;
+            int z = zp(t, 111, -9);
+            byte[] m = model(t, s, z, 0.033f, zp(t, 14, -98), b -> b.init("sc", new float[] {1, 1, 2, 2}, 4)
+                    .node("Sigmoid", "sg", in("xd")).node("Mul", "m", in("xd", "sg"))
+                    .node("Resize", "r", in("m", "", "sc"), OnnxBuilder.aStr("mode", "nearest"), OnnxBuilder.aStr("coordinate_transformation_mode", "asymmetric"), OnnxBuilder.aStr("nearest_mode", "floor"))
+                    .node("Resize", "rx", in("xd", "", "sc"), OnnxBuilder.aStr("mode", "nearest"), OnnxBuilder.aStr("coordinate_transformation_mode", "asymmetric"), OnnxBuilder.aStr("nearest_mode", "floor"))
+                    .node("Concat", "f", in("r", "rx"), aInt("axis", 1)));
+            Graph fused = graph(m, true);
+            assertTrue(fused.nodes().stream().noneMatch(n -> n.opType().equals(dev.octet.core.Ops.LOGISTIC)), fused.nodes().toString());
+            check((t == UINT8 ? "u8" : "s8") + " SiLU+Resize+Concat", m, OnnxOps.LOOKUP_TABLE, everyCode("x", t, s, z, 1, 2, 16, 16));
+        }
+    }
+
     @Test
     void splitAndConcatBlock() {
         for (int t : new int[] {UINT8, INT8}) {
