@@ -77,6 +77,10 @@ final class MathOps {
 
     // ---------------------------------------------------------------- SOFTMAX_AXIS
 
+    /**
+     * Softmax along any axis (float32): per column, max, exp(x - max) with the engine's exp (FloatActivations.exp,
+     * the same as SOFTMAX's), a left-to-right sum, then a division. SIMD twin: SimdFloatOps (across the columns).
+     */
     static Kernel softmaxAxis(PrepareContext ctx) {
         TensorInfo t = floatIn(ctx, 0);
         int r = t.rank();

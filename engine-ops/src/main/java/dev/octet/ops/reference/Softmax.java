@@ -22,7 +22,8 @@ import dev.octet.core.TensorInfo;
  * Output parameters must be those TFLite's converter gives softmax: uint8 zero point 0, int8 zero point -128,
  * scale 1/256 (within 0.1%); the arithmetic uses the actual output scale, like TFLite.
  *
- * <p>float32: Eigen's arithmetic as TFLite evaluates it single-threaded (see {@link FloatSoftmax}).
+ * <p>float32: Eigen's arithmetic as TFLite evaluates it single-threaded (see {@link FloatSoftmax} and
+ * {@link FloatActivations#softmaxRow}, which the SIMD kernel shares).
  */
 final class Softmax {
     private Softmax() {}
