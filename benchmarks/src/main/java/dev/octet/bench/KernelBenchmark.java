@@ -48,7 +48,8 @@ public class KernelBenchmark {
             "dw mbv2 112x112x96 k3 s2", "dw mbv2 14x14x576 k3", "dw ssd 150x150x32 k3", "dw ssd 19x19x512 k3",
             "fc mbv2 1x1x1280>1001", "fc ssd 1x1x1024>1001",
             "requant mbv2 112x112x96", "requant yolo 80x80x32",
-            "add mbv2 56x56x24", "add mbv2 28x28x32", "add yolo 40x40x64"})
+            "add mbv2 56x56x24", "add mbv2 28x28x32", "add yolo 40x40x64",
+            "softmax yolo11 1x800x400", "logistic yolo11 40x40x128"})
     public String layer;
 
     @Param({"REFERENCE", "SIMD"})
@@ -77,7 +78,12 @@ public class KernelBenchmark {
         for (int i = 0; i < inputs.length; i++) {
             TensorInfo t = m.input(i);
             Tensor x = Tensor.zeros(t.type(), t.shape());
-            r.nextBytes(x.bytes());
+            if (t.type() == DataType.FLOAT32) {
+                float[] f = x.floats();
+                for (int k = 0; k < f.length; k++) f[k] = (float) r.nextGaussian() * 3;
+            } else {
+                r.nextBytes(x.bytes());
+            }
             inputs[i] = x;
             interpreter.setInput(i, x);
         }
