@@ -31,58 +31,59 @@ final class FloatKernel256 {
         return v.blend(signedZero, tiny);
     }
 
-    /** {@link FloatActivations#exp} lane-wise. */
-    static FloatVector exp(FloatVector in) {
-        FloatVector x = in.min(88.723f).max(-88.723f);
-        FloatVector t = x.mul(1.44269504088896341f).add(0.5f);
-        IntVector ti = (IntVector) t.convert(VectorOperators.F2I, 0);
-        FloatVector tf = (FloatVector) ti.convert(VectorOperators.I2F, 0);
-        FloatVector m = tf.sub(ZERO.blend(1f, tf.compare(VectorOperators.GT, t))); // floor (t is within +-129)
-        IntVector mi = (IntVector) m.convert(VectorOperators.F2I, 0);
-        FloatVector r = m.mul(-0.693359375f).add(x);
-        r = m.mul(2.12194440e-4f).add(r);
-        FloatVector r2 = r.mul(r);
-        FloatVector r3 = r2.mul(r);
-        FloatVector y = FloatVector.broadcast(FS, 1.9875691500E-4f).mul(r).add(1.3981999507E-3f);
-        FloatVector y1 = FloatVector.broadcast(FS, 4.1665795894E-2f).mul(r).add(1.6666665459E-1f);
-        FloatVector y2 = r.add(1f);
-        y = y.mul(r).add(8.3334519073E-3f);
-        y1 = y1.mul(r).add(5.0000001201E-1f);
-        y = y.mul(r3).add(y1);
-        y = y.mul(r2).add(y2);
-        // y * 2^m with m in [-128, 128]: y * 2^(m >> 1) is exact, the second factor rounds once
-        IntVector m1 = mi.lanewise(VectorOperators.ASHR, 1);
-        IntVector m2 = mi.sub(m1);
-        FloatVector p1 = m1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector p2 = m2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return ftz(y.mul(p1).mul(p2).max(in));
-    }
-
-    /** {@link FloatActivations#logistic(float, boolean)} lane-wise (vector lanes: exp below -9). */
-    static FloatVector logistic(FloatVector in) {
-        VectorMask<Float> small = in.lt(-9f);
-        FloatVector x = in.min(15.6437711715698242f);
-        FloatVector x2 = x.mul(x);
-        FloatVector p = x2.mul(4.37031012579801e-11f).add(1.15627324459942e-07f);
-        p = x2.mul(p).add(6.08574864600143e-05f);
-        p = x2.mul(p).add(8.51377133304701e-03f);
-        p = x2.mul(p).add(2.48287947061529e-01f);
-        p = x.mul(p);
-        FloatVector q = x2.mul(6.10247389755681e-13f).add(5.76102136993427e-09f);
-        q = x2.mul(q).add(6.29106785017040e-06f);
-        q = x2.mul(q).add(1.70198817374094e-03f);
-        q = x2.mul(q).add(1.16817656904453e-01f);
-        q = x2.mul(q).add(9.93151921023180e-01f);
-        FloatVector res = p.div(q).add(0.5f);
-        if (small.anyTrue()) res = res.blend(exp(in), small);
-        return res;
-    }
-
-    /** LOGISTIC over the elements [from, to) of a tensor of {@code size} elements. */
+    /**
+     * LOGISTIC over the elements [from, to) of a tensor of {@code size} elements: Eigen's rational, and where a lane is
+     * below -9 the exp of {@link #expRow} (written out here too, see there).
+     */
     static void logistic(float[] src, int so, float[] dst, int d0, int from, int to, int size) {
         int vecEnd = Math.min(to, FloatActivations.tailStart(size));
         int i = from;
-        for (; i + L <= vecEnd; i += L) logistic(ftz(FloatVector.fromArray(FS, src, so + i))).intoArray(dst, d0 + i);
+        for (; i + L <= vecEnd; i += L) {
+            FloatVector in = FloatVector.fromArray(FS, src, so + i);
+            in = in.blend(in.reinterpretAsInts().and(0x80000000).reinterpretAsFloats(), in.abs().lt(Float.MIN_NORMAL));
+            VectorMask<Float> small = in.lt(-9f);
+            FloatVector x = in.min(15.6437711715698242f);
+            FloatVector x2 = x.mul(x);
+            FloatVector p = x2.mul(4.37031012579801e-11f).add(1.15627324459942e-07f);
+            p = x2.mul(p).add(6.08574864600143e-05f);
+            p = x2.mul(p).add(8.51377133304701e-03f);
+            p = x2.mul(p).add(2.48287947061529e-01f);
+            p = x.mul(p);
+            FloatVector q = x2.mul(6.10247389755681e-13f).add(5.76102136993427e-09f);
+            q = x2.mul(q).add(6.29106785017040e-06f);
+            q = x2.mul(q).add(1.70198817374094e-03f);
+            q = x2.mul(q).add(1.16817656904453e-01f);
+            q = x2.mul(q).add(9.93151921023180e-01f);
+            FloatVector res = p.div(q).add(0.5f);
+            if (small.anyTrue()) {
+                FloatVector e_x = in.min(88.723f).max(-88.723f);
+                FloatVector e_t = e_x.mul(1.44269504088896341f).add(0.5f);
+                IntVector e_ti = (IntVector) e_t.convert(VectorOperators.F2I, 0);
+                FloatVector e_tf = (FloatVector) e_ti.convert(VectorOperators.I2F, 0);
+                FloatVector e_m = e_tf.sub(ZERO.blend(1f, e_tf.compare(VectorOperators.GT, e_t))); // floor (t is within +-129)
+                IntVector e_mi = (IntVector) e_m.convert(VectorOperators.F2I, 0);
+                FloatVector e_r = e_m.mul(-0.693359375f).add(e_x);
+                e_r = e_m.mul(2.12194440e-4f).add(e_r);
+                FloatVector e_r2 = e_r.mul(e_r);
+                FloatVector e_r3 = e_r2.mul(e_r);
+                FloatVector e_y = FloatVector.broadcast(FS, 1.9875691500E-4f).mul(e_r).add(1.3981999507E-3f);
+                FloatVector e_y1 = FloatVector.broadcast(FS, 4.1665795894E-2f).mul(e_r).add(1.6666665459E-1f);
+                FloatVector e_y2 = e_r.add(1f);
+                e_y = e_y.mul(e_r).add(8.3334519073E-3f);
+                e_y1 = e_y1.mul(e_r).add(5.0000001201E-1f);
+                e_y = e_y.mul(e_r3).add(e_y1);
+                e_y = e_y.mul(e_r2).add(e_y2);
+                // y * 2^m with m in [-128, 128]: y * 2^(m >> 1) is exact, the second factor rounds once
+                IntVector e_m1 = e_mi.lanewise(VectorOperators.ASHR, 1);
+                IntVector e_m2 = e_mi.sub(e_m1);
+                FloatVector e_p1 = e_m1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e_p2 = e_m2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = e_y.mul(e_p1).mul(e_p2).max(in);
+                e = e.blend(e.reinterpretAsInts().and(0x80000000).reinterpretAsFloats(), e.abs().lt(Float.MIN_NORMAL));
+                res = res.blend(e, small);
+            }
+            res.intoArray(dst, d0 + i);
+        }
         FloatActivations.logistic(src, so, dst, d0, i, to, size);
     }
 
