@@ -199,7 +199,7 @@ final class FloatKernel256 {
     static void softmaxAxisColumns(float[] src, int xs, float[] out, int ys, int len, int inner) {
         FloatVector max = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
         for (int k = 0; k < len; k++) max = max.max(FloatVector.fromArray(FS, src, xs + k * inner));
-        FloatVector sum = ZERO;
+        FloatVector sum = FloatVector.zero(FS); // not the ZERO constant: a boxed constant at a loop phi boxes every iteration
         for (int k = 0; k < len; k++) {
             FloatVector in = FloatVector.fromArray(FS, src, xs + k * inner).sub(max);
             FloatVector x = in.min(88.723f).max(-88.723f);
