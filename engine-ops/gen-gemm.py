@@ -5,14 +5,15 @@ import os
 
 
 def tile(kind):
-    V = "IntVector" if kind == "int" else "FloatVector"
-    S = "IS" if kind == "int" else "FS"
-    xs = "byte[] x" if kind == "int" else "float[] x"
-    outt = "int[] out" if kind == "int" else "float[] out"
-    wt = "int[] w" if kind == "int" else "float[] w"
+    ints = kind in ("int", "intA")
+    V = "IntVector" if ints else "FloatVector"
+    S = "IS" if ints else "FS"
+    xs = {"int": "byte[] x", "intA": "int[] x", "float": "float[] x"}[kind]
+    outt = "int[] out" if ints else "float[] out"
+    wt = "int[] w" if ints else "float[] w"
     extra = ", int mask" if kind == "int" else ""
     rd = (lambda r: f"x[r{r} + i] & mask") if kind == "int" else (lambda r: f"x[r{r} + i]")
-    name = "intTile" if kind == "int" else "floatTile"
+    name = {"int": "intTile", "intA": "intTileInt", "float": "floatTile"}[kind]
     L = [f"    static void {name}({xs}, int r0, int r1, int r2, int r3{extra}, {wt}, int wOff, int k, {outt}, int outOff) {{",
          f"        {V} " + ", ".join(f"c{r}{j} = {V}.zero({S})" for r in range(4) for j in range(4)) + ";",
          "        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {"]
@@ -31,12 +32,104 @@ def tile(kind):
     return "\n".join(L)
 
 
+def wino(width):
+    """Winograd F(2x2,3x3) input and output transforms over channels (see WinogradKernel)."""
+    L = width // 32
+    # channels per step and int vectors per step; bytes are widened byte->int (512/256) or byte->short->int (128,
+    # where byte->int with part != 0 is not intrinsified and 4-byte vectors do not exist)
+    cw, halves = (16, 1) if width == 512 else (8, 1) if width == 256 else (8, 2)
+    bsp = "ByteVector.SPECIES_128" if width == 512 else "ByteVector.SPECIES_64"
+    E = [(r, c) for r in range(4) for c in range(4)]
+    o = []
+    o.append(f"    /** Channels per step of {{@link #winogradInput}}. */")
+    o.append(f"    static final int WCW = {cw};")
+    o.append("    static final VectorSpecies<Byte> WBS = " + bsp + ";")
+    if halves == 2:
+        o.append("    static final VectorSpecies<Short> WSS = ShortVector.SPECIES_128;")
+    o.append("""
+    /**
+     * V = B^T d B (B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]) for one 4x4 input tile, WCW channels at a time: row r
+     * of the tile starts at {@code src[o0 + r*rowStride]}, its pixels {@code ci} apart, values read as {@code byte & mask}.
+     * Position (i, j) goes to {@code v[vOff + (i*4+j)*ps + c]}. Returns the channels done (a multiple of WCW); the
+     * caller transforms the rest.
+     */
+    static int winogradInput(byte[] src, int o0, int rowStride, int ci, int mask, int[] v, int vOff, int ps) {
+        int c = 0;
+        for (; c + WCW <= ci; c += WCW) {""")
+    for (r, cc) in E:
+        off = f"o0 + {r} * rowStride + {cc} * ci + c" if r or cc else "o0 + c"
+        if halves == 1:
+            o.append(f"            IntVector d{r}{cc} = ((IntVector) ByteVector.fromArray(WBS, src, {off}).convertShape(VectorOperators.B2I, IS, 0)).and(mask);")
+        else:
+            o.append(f"            ShortVector s{r}{cc} = (ShortVector) ByteVector.fromArray(WBS, src, {off}).convertShape(VectorOperators.B2S, WSS, 0);")
+    for h in range(halves):
+        ind = "            "
+        if halves == 2:
+            o.append(ind + "{")
+            ind += "    "
+            for (r, cc) in E:
+                o.append(f"{ind}IntVector d{r}{cc} = ((IntVector) s{r}{cc}.convertShape(VectorOperators.S2I, IS, {h})).and(mask);")
+        for cc in range(4):
+            o.append(f"{ind}IntVector t0{cc} = d0{cc}.sub(d2{cc}), t1{cc} = d1{cc}.add(d2{cc}), t2{cc} = d2{cc}.sub(d1{cc}), t3{cc} = d1{cc}.sub(d3{cc});")
+        at = "vOff + c" + (f" + {h * L}" if h else "")
+        for i in range(4):
+            exprs = [f"t{i}0.sub(t{i}2)", f"t{i}1.add(t{i}2)", f"t{i}2.sub(t{i}1)", f"t{i}1.sub(t{i}3)"]
+            for j in range(4):
+                pos = i * 4 + j
+                o.append(f"{ind}{exprs[j]}.intoArray(v, {at} + {pos} * ps);")
+        if halves == 2:
+            o.append("            }")
+    o.append("        }")
+    o.append("        return c;")
+    o.append("    }")
+    o.append("""
+    /**
+     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and {@code cols} columns (a multiple of L): position
+     * (i, j) of M at {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*cols + col]}.
+     * The division is an arithmetic shift of an exact multiple of 4.
+     */
+    static void winogradOutput(int[] m, int mOff, int ps, int cols, int[] out, int oOff) {
+        for (int j = 0; j < cols; j += L) {
+            int at = mOff + j;""")
+    for i in range(4):
+        o.append("            " + "IntVector " + ", ".join(f"m{i}{jj} = IntVector.fromArray(IS, m, at + {i * 4 + jj} * ps)" for jj in range(4)) + ";")
+    for jj in range(4):
+        o.append(f"            IntVector s0{jj} = m0{jj}.add(m1{jj}).add(m2{jj}), s1{jj} = m1{jj}.sub(m2{jj}).sub(m3{jj});")
+    o.append("            s00.add(s01).add(s02).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + j);")
+    o.append("            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + cols + j);")
+    o.append("            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * cols + j);")
+    o.append("            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * cols + j);")
+    o.append("        }")
+    o.append("    }")
+    return "\n".join(o)
+
+
+def tile_narrow():
+    """8 rows x 2 vectors of int32 A rows against a 2-vector panel (WinogradKernel with at most two vectors of output channels)."""
+    L = ["    static void intTileInt2(int[] x, " + ", ".join(f"int r{r}" for r in range(8)) + ", int[] w, int wOff, int k, int[] out, int outOff) {",
+         "        IntVector " + ", ".join(f"c{r}{j} = IntVector.zero(IS)" for r in range(8) for j in range(2)) + ";",
+         "        for (int i = 0, wi = wOff; i < k; i++, wi += 2 * L) {",
+         "            IntVector w0 = IntVector.fromArray(IS, w, wi);",
+         "            IntVector w1 = IntVector.fromArray(IS, w, wi + L);"]
+    for r in range(8):
+        L.append(f"            IntVector a{r} = IntVector.broadcast(IS, x[r{r} + i]);")
+        for j in range(2):
+            L.append(f"            c{r}{j} = c{r}{j}.add(a{r}.mul(w{j}));")
+    L.append("        }")
+    for r in range(8):
+        for j in range(2):
+            L.append(f"        c{r}{j}.intoArray(out, outOff + {r} * 2 * L + {j} * L);")
+    L.append("    }")
+    return "\n".join(L)
+
+
 TEMPLATE = '''package dev.octet.ops.simd;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
+SHORTIMPORTimport jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -44,12 +137,13 @@ import jdk.incubator.vector.VectorSpecies;
  * widths (512, 256, 128): edit the script, not this file. The species is a static final constant so C2 compiles
  * each class for its width; the kernels are flat (no vector crosses a call).
  *
- * <p>Both kernels compute a 4 x NR tile of C = A x B: A's four rows are read from {@code x} at offsets r0..r3
+ * <p>The tile kernels (8-bit, int32 and float A rows) compute a 4 x NR tile of C = A x B: A's four rows are read from {@code x} at offsets r0..r3
  * (k consecutive elements each; a row may be repeated for a tail), B is a packed panel
  * {@code w[wOff + i*NR + j]} (i < k, j < NR). The tile is stored row-major into {@code out[outOff ..+ 4*NR)}.
  * Integer accumulation wraps like Java int arithmetic, as the scalar reference does (the sum is exact modulo
  * 2^32 in any order). Float accumulation is a multiply then an add per k, in k order, per lane: the very
- * operations of the scalar reference loop, so the sums are identical (no FMA).
+ * operations of the scalar reference loop, so the sums are identical (no FMA). The class also holds the
+ * Winograd F(2x2,3x3) transforms and the 8-row, 2-vector tile of {@link WinogradKernel}.
  */
 final class GemmWIDTH {
     private GemmWIDTH() {}
@@ -64,9 +158,24 @@ final class GemmWIDTH {
     /** A 4 x NR int tile; 8-bit activations read as {@code x & mask} (0xFF: uint8, -1: int8). */
 INTTILE
 
+    /**
+     * A 4 x NR int tile with int32 A rows (the Winograd-domain GEMMs of {@link WinogradKernel}: transformed inputs
+     * are ints, not bytes).
+     */
+INTATILE
+
+    /**
+     * An 8 x 2L int tile with int32 A rows (eight rows r0..r7, a row may be repeated for a tail) against a panel of two
+     * vectors {@code w[wOff + i*2L + j]}, stored row-major (rows of 2L) into {@code out[outOff ..+ 16*L)}: the
+     * Winograd-domain GEMMs of layers with at most two vectors of output channels.
+     */
+NARROWTILE
+
     /** A 4 x NR float tile. */
 FLOATTILE
 REQUANT
+
+WINOGRAD
 }
 '''
 
@@ -136,6 +245,6 @@ REQUANT = r'''
 
 out_dir = "engine-ops/src/main/java/dev/octet/ops/simd"
 for width in (512, 256, 128):
-    src = TEMPLATE.replace("INTTILE", tile("int")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
+    src = TEMPLATE.replace("INTTILE", tile("int")).replace("INTATILE", tile("intA")).replace("NARROWTILE", tile_narrow()).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("WINOGRAD", wino(width)).replace("SHORTIMPORT", "import jdk.incubator.vector.ShortVector;\n" if width == 128 else "").replace("HALF", str(width // 2)).replace("WIDTH", str(width))
     with open(os.path.join(out_dir, f"Gemm{width}.java"), "w") as f:
         f.write(src)

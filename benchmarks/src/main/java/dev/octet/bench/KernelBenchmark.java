@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (REFERENCE or SIMD), {@code threads}, {@code type} (int8 per-channel or uint8 per-tensor) and {@code vectorBits}:
  * when not "default" the benchmark JVM sets {@code octet.simd.bits=N} before it compiles the layer (the SIMD kernels'
  * species-width override: 128, 256 or 512; each parameter combination runs in its own fork, so the property is set before
- * the kernel classes initialize).
+ * the kernel classes initialize) and {@code winograd} ("false" turns the Winograd 3x3 kernel off, for A/B).
  *
  * <p>Default run is short (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement). The score is microseconds per run; the
  * summary script (scripts/jmh-summary.py) adds GMAC/s from the layer spec.
@@ -45,6 +45,7 @@ public class KernelBenchmark {
     @Param({
             "conv1x1 mbv2 112x112x32>16", "conv1x1 mbv2 56x56x24>144", "conv1x1 mbv2 7x7x320>1280", "conv1x1 ssd 19x19x512>512", "conv1x1 yolo 40x40x64>64",
             "convkxk mbv2 224x224x3>32 k3 s2", "convkxk ssd 300x300x3>32 k3 s2", "convkxk yolo 80x80x32>64 k3 s2", "convkxk yolo 40x40x32>32 k3",
+            "convkxk face 80x80x64>64 k3", "convkxk face 40x40x64>64 k3", "convkxk face 20x20x128>128 k3",
             "dw mbv2 112x112x96 k3 s2", "dw mbv2 14x14x576 k3", "dw ssd 150x150x32 k3", "dw ssd 19x19x512 k3",
             "fc mbv2 1x1x1280>1001", "fc ssd 1x1x1024>1001",
             "requant mbv2 112x112x96", "requant yolo 80x80x32",
@@ -64,12 +65,20 @@ public class KernelBenchmark {
     @Param({"default"})
     public String vectorBits;
 
+    /**
+     * "default", or "false" to set {@code octet.winograd=false} (3x3 stride-1 layers then use the GEMM instead of the
+     * Winograd kernel), for A/B runs: {@code -p winograd=default,false}.
+     */
+    @Param({"default"})
+    public String winograd;
+
     private Interpreter interpreter;
     private Tensor[] inputs;
 
     @Setup(Level.Trial)
     public void setUp() {
         if (!vectorBits.equals("default")) System.setProperty("octet.simd.bits", vectorBits);
+        if (!winograd.equals("default")) System.setProperty("octet.winograd", winograd);
         Layers.Spec spec = Layers.parse(layer);
         Model m = Layers.model(spec, DataType.valueOf(type), ModelOptions.DEFAULT.withKernels(KernelMode.valueOf(kernels)).withThreads(threads));
         interpreter = m.newInterpreter();

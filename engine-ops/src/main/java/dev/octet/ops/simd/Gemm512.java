@@ -1,5 +1,6 @@
 package dev.octet.ops.simd;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -11,12 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * widths (512, 256, 128): edit the script, not this file. The species is a static final constant so C2 compiles
  * each class for its width; the kernels are flat (no vector crosses a call).
  *
- * <p>Both kernels compute a 4 x NR tile of C = A x B: A's four rows are read from {@code x} at offsets r0..r3
+ * <p>The tile kernels (8-bit, int32 and float A rows) compute a 4 x NR tile of C = A x B: A's four rows are read from {@code x} at offsets r0..r3
  * (k consecutive elements each; a row may be repeated for a tail), B is a packed panel
  * {@code w[wOff + i*NR + j]} (i < k, j < NR). The tile is stored row-major into {@code out[outOff ..+ 4*NR)}.
  * Integer accumulation wraps like Java int arithmetic, as the scalar reference does (the sum is exact modulo
  * 2^32 in any order). Float accumulation is a multiply then an add per k, in k order, per lane: the very
- * operations of the scalar reference loop, so the sums are identical (no FMA).
+ * operations of the scalar reference loop, so the sums are identical (no FMA). The class also holds the
+ * Winograd F(2x2,3x3) transforms and the 8-row, 2-vector tile of {@link WinogradKernel}.
  */
 final class Gemm512 {
     private Gemm512() {}
@@ -73,6 +75,109 @@ final class Gemm512 {
         c31.intoArray(out, outOff + 3 * NR + 1 * L);
         c32.intoArray(out, outOff + 3 * NR + 2 * L);
         c33.intoArray(out, outOff + 3 * NR + 3 * L);
+    }
+
+    /**
+     * A 4 x NR int tile with int32 A rows (the Winograd-domain GEMMs of {@link WinogradKernel}: transformed inputs
+     * are ints, not bytes).
+     */
+    static void intTileInt(int[] x, int r0, int r1, int r2, int r3, int[] w, int wOff, int k, int[] out, int outOff) {
+        IntVector c00 = IntVector.zero(IS), c01 = IntVector.zero(IS), c02 = IntVector.zero(IS), c03 = IntVector.zero(IS), c10 = IntVector.zero(IS), c11 = IntVector.zero(IS), c12 = IntVector.zero(IS), c13 = IntVector.zero(IS), c20 = IntVector.zero(IS), c21 = IntVector.zero(IS), c22 = IntVector.zero(IS), c23 = IntVector.zero(IS), c30 = IntVector.zero(IS), c31 = IntVector.zero(IS), c32 = IntVector.zero(IS), c33 = IntVector.zero(IS);
+        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector w1 = IntVector.fromArray(IS, w, wi + 1 * L);
+            IntVector w2 = IntVector.fromArray(IS, w, wi + 2 * L);
+            IntVector w3 = IntVector.fromArray(IS, w, wi + 3 * L);
+            IntVector a0 = IntVector.broadcast(IS, x[r0 + i]);
+            c00 = c00.add(a0.mul(w0));
+            c01 = c01.add(a0.mul(w1));
+            c02 = c02.add(a0.mul(w2));
+            c03 = c03.add(a0.mul(w3));
+            IntVector a1 = IntVector.broadcast(IS, x[r1 + i]);
+            c10 = c10.add(a1.mul(w0));
+            c11 = c11.add(a1.mul(w1));
+            c12 = c12.add(a1.mul(w2));
+            c13 = c13.add(a1.mul(w3));
+            IntVector a2 = IntVector.broadcast(IS, x[r2 + i]);
+            c20 = c20.add(a2.mul(w0));
+            c21 = c21.add(a2.mul(w1));
+            c22 = c22.add(a2.mul(w2));
+            c23 = c23.add(a2.mul(w3));
+            IntVector a3 = IntVector.broadcast(IS, x[r3 + i]);
+            c30 = c30.add(a3.mul(w0));
+            c31 = c31.add(a3.mul(w1));
+            c32 = c32.add(a3.mul(w2));
+            c33 = c33.add(a3.mul(w3));
+        }
+        c00.intoArray(out, outOff + 0 * NR + 0 * L);
+        c01.intoArray(out, outOff + 0 * NR + 1 * L);
+        c02.intoArray(out, outOff + 0 * NR + 2 * L);
+        c03.intoArray(out, outOff + 0 * NR + 3 * L);
+        c10.intoArray(out, outOff + 1 * NR + 0 * L);
+        c11.intoArray(out, outOff + 1 * NR + 1 * L);
+        c12.intoArray(out, outOff + 1 * NR + 2 * L);
+        c13.intoArray(out, outOff + 1 * NR + 3 * L);
+        c20.intoArray(out, outOff + 2 * NR + 0 * L);
+        c21.intoArray(out, outOff + 2 * NR + 1 * L);
+        c22.intoArray(out, outOff + 2 * NR + 2 * L);
+        c23.intoArray(out, outOff + 2 * NR + 3 * L);
+        c30.intoArray(out, outOff + 3 * NR + 0 * L);
+        c31.intoArray(out, outOff + 3 * NR + 1 * L);
+        c32.intoArray(out, outOff + 3 * NR + 2 * L);
+        c33.intoArray(out, outOff + 3 * NR + 3 * L);
+    }
+
+    /**
+     * An 8 x 2L int tile with int32 A rows (eight rows r0..r7, a row may be repeated for a tail) against a panel of two
+     * vectors {@code w[wOff + i*2L + j]}, stored row-major (rows of 2L) into {@code out[outOff ..+ 16*L)}: the
+     * Winograd-domain GEMMs of layers with at most two vectors of output channels.
+     */
+    static void intTileInt2(int[] x, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7, int[] w, int wOff, int k, int[] out, int outOff) {
+        IntVector c00 = IntVector.zero(IS), c01 = IntVector.zero(IS), c10 = IntVector.zero(IS), c11 = IntVector.zero(IS), c20 = IntVector.zero(IS), c21 = IntVector.zero(IS), c30 = IntVector.zero(IS), c31 = IntVector.zero(IS), c40 = IntVector.zero(IS), c41 = IntVector.zero(IS), c50 = IntVector.zero(IS), c51 = IntVector.zero(IS), c60 = IntVector.zero(IS), c61 = IntVector.zero(IS), c70 = IntVector.zero(IS), c71 = IntVector.zero(IS);
+        for (int i = 0, wi = wOff; i < k; i++, wi += 2 * L) {
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector w1 = IntVector.fromArray(IS, w, wi + L);
+            IntVector a0 = IntVector.broadcast(IS, x[r0 + i]);
+            c00 = c00.add(a0.mul(w0));
+            c01 = c01.add(a0.mul(w1));
+            IntVector a1 = IntVector.broadcast(IS, x[r1 + i]);
+            c10 = c10.add(a1.mul(w0));
+            c11 = c11.add(a1.mul(w1));
+            IntVector a2 = IntVector.broadcast(IS, x[r2 + i]);
+            c20 = c20.add(a2.mul(w0));
+            c21 = c21.add(a2.mul(w1));
+            IntVector a3 = IntVector.broadcast(IS, x[r3 + i]);
+            c30 = c30.add(a3.mul(w0));
+            c31 = c31.add(a3.mul(w1));
+            IntVector a4 = IntVector.broadcast(IS, x[r4 + i]);
+            c40 = c40.add(a4.mul(w0));
+            c41 = c41.add(a4.mul(w1));
+            IntVector a5 = IntVector.broadcast(IS, x[r5 + i]);
+            c50 = c50.add(a5.mul(w0));
+            c51 = c51.add(a5.mul(w1));
+            IntVector a6 = IntVector.broadcast(IS, x[r6 + i]);
+            c60 = c60.add(a6.mul(w0));
+            c61 = c61.add(a6.mul(w1));
+            IntVector a7 = IntVector.broadcast(IS, x[r7 + i]);
+            c70 = c70.add(a7.mul(w0));
+            c71 = c71.add(a7.mul(w1));
+        }
+        c00.intoArray(out, outOff + 0 * 2 * L + 0 * L);
+        c01.intoArray(out, outOff + 0 * 2 * L + 1 * L);
+        c10.intoArray(out, outOff + 1 * 2 * L + 0 * L);
+        c11.intoArray(out, outOff + 1 * 2 * L + 1 * L);
+        c20.intoArray(out, outOff + 2 * 2 * L + 0 * L);
+        c21.intoArray(out, outOff + 2 * 2 * L + 1 * L);
+        c30.intoArray(out, outOff + 3 * 2 * L + 0 * L);
+        c31.intoArray(out, outOff + 3 * 2 * L + 1 * L);
+        c40.intoArray(out, outOff + 4 * 2 * L + 0 * L);
+        c41.intoArray(out, outOff + 4 * 2 * L + 1 * L);
+        c50.intoArray(out, outOff + 5 * 2 * L + 0 * L);
+        c51.intoArray(out, outOff + 5 * 2 * L + 1 * L);
+        c60.intoArray(out, outOff + 6 * 2 * L + 0 * L);
+        c61.intoArray(out, outOff + 6 * 2 * L + 1 * L);
+        c70.intoArray(out, outOff + 7 * 2 * L + 0 * L);
+        c71.intoArray(out, outOff + 7 * 2 * L + 1 * L);
     }
 
     /** A 4 x NR float tile. */
@@ -181,6 +286,82 @@ final class Gemm512 {
             v = v.max(-1048576f).min(1048576f).add(12582912f).sub(12582912f);
             IntVector r = ((IntVector) v.convertShape(VectorOperators.F2I, IS, 0)).add(zp).max(lo).min(hi);
             r.intoArray(t, off + j);
+        }
+    }
+
+    /** Channels per step of {@link #winogradInput}. */
+    static final int WCW = 16;
+    static final VectorSpecies<Byte> WBS = ByteVector.SPECIES_128;
+
+    /**
+     * V = B^T d B (B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]) for one 4x4 input tile, WCW channels at a time: row r
+     * of the tile starts at {@code src[o0 + r*rowStride]}, its pixels {@code ci} apart, values read as {@code byte & mask}.
+     * Position (i, j) goes to {@code v[vOff + (i*4+j)*ps + c]}. Returns the channels done (a multiple of WCW); the
+     * caller transforms the rest.
+     */
+    static int winogradInput(byte[] src, int o0, int rowStride, int ci, int mask, int[] v, int vOff, int ps) {
+        int c = 0;
+        for (; c + WCW <= ci; c += WCW) {
+            IntVector d00 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d01 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 0 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d02 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 0 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d03 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 0 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d10 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 0 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d11 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d12 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d13 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 1 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d20 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 0 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d21 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d22 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d23 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 2 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d30 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 0 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d31 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 1 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d32 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 2 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector d33 = ((IntVector) ByteVector.fromArray(WBS, src, o0 + 3 * rowStride + 3 * ci + c).convertShape(VectorOperators.B2I, IS, 0)).and(mask);
+            IntVector t00 = d00.sub(d20), t10 = d10.add(d20), t20 = d20.sub(d10), t30 = d10.sub(d30);
+            IntVector t01 = d01.sub(d21), t11 = d11.add(d21), t21 = d21.sub(d11), t31 = d11.sub(d31);
+            IntVector t02 = d02.sub(d22), t12 = d12.add(d22), t22 = d22.sub(d12), t32 = d12.sub(d32);
+            IntVector t03 = d03.sub(d23), t13 = d13.add(d23), t23 = d23.sub(d13), t33 = d13.sub(d33);
+            t00.sub(t02).intoArray(v, vOff + c + 0 * ps);
+            t01.add(t02).intoArray(v, vOff + c + 1 * ps);
+            t02.sub(t01).intoArray(v, vOff + c + 2 * ps);
+            t01.sub(t03).intoArray(v, vOff + c + 3 * ps);
+            t10.sub(t12).intoArray(v, vOff + c + 4 * ps);
+            t11.add(t12).intoArray(v, vOff + c + 5 * ps);
+            t12.sub(t11).intoArray(v, vOff + c + 6 * ps);
+            t11.sub(t13).intoArray(v, vOff + c + 7 * ps);
+            t20.sub(t22).intoArray(v, vOff + c + 8 * ps);
+            t21.add(t22).intoArray(v, vOff + c + 9 * ps);
+            t22.sub(t21).intoArray(v, vOff + c + 10 * ps);
+            t21.sub(t23).intoArray(v, vOff + c + 11 * ps);
+            t30.sub(t32).intoArray(v, vOff + c + 12 * ps);
+            t31.add(t32).intoArray(v, vOff + c + 13 * ps);
+            t32.sub(t31).intoArray(v, vOff + c + 14 * ps);
+            t31.sub(t33).intoArray(v, vOff + c + 15 * ps);
+        }
+        return c;
+    }
+
+    /**
+     * Y = (A^T M A) / 4 (A^T = [1 1 1 0; 0 1 -1 -1]) for one tile and {@code cols} columns (a multiple of L): position
+     * (i, j) of M at {@code m[mOff + (i*4+j)*ps + col]}, output pixel (a, b) to {@code out[oOff + (a*2+b)*cols + col]}.
+     * The division is an arithmetic shift of an exact multiple of 4.
+     */
+    static void winogradOutput(int[] m, int mOff, int ps, int cols, int[] out, int oOff) {
+        for (int j = 0; j < cols; j += L) {
+            int at = mOff + j;
+            IntVector m00 = IntVector.fromArray(IS, m, at + 0 * ps), m01 = IntVector.fromArray(IS, m, at + 1 * ps), m02 = IntVector.fromArray(IS, m, at + 2 * ps), m03 = IntVector.fromArray(IS, m, at + 3 * ps);
+            IntVector m10 = IntVector.fromArray(IS, m, at + 4 * ps), m11 = IntVector.fromArray(IS, m, at + 5 * ps), m12 = IntVector.fromArray(IS, m, at + 6 * ps), m13 = IntVector.fromArray(IS, m, at + 7 * ps);
+            IntVector m20 = IntVector.fromArray(IS, m, at + 8 * ps), m21 = IntVector.fromArray(IS, m, at + 9 * ps), m22 = IntVector.fromArray(IS, m, at + 10 * ps), m23 = IntVector.fromArray(IS, m, at + 11 * ps);
+            IntVector m30 = IntVector.fromArray(IS, m, at + 12 * ps), m31 = IntVector.fromArray(IS, m, at + 13 * ps), m32 = IntVector.fromArray(IS, m, at + 14 * ps), m33 = IntVector.fromArray(IS, m, at + 15 * ps);
+            IntVector s00 = m00.add(m10).add(m20), s10 = m10.sub(m20).sub(m30);
+            IntVector s01 = m01.add(m11).add(m21), s11 = m11.sub(m21).sub(m31);
+            IntVector s02 = m02.add(m12).add(m22), s12 = m12.sub(m22).sub(m32);
+            IntVector s03 = m03.add(m13).add(m23), s13 = m13.sub(m23).sub(m33);
+            s00.add(s01).add(s02).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + j);
+            s01.sub(s02).sub(s03).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + cols + j);
+            s10.add(s11).add(s12).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 2 * cols + j);
+            s11.sub(s12).sub(s13).lanewise(VectorOperators.ASHR, 2).intoArray(out, oOff + 3 * cols + j);
         }
     }
 }

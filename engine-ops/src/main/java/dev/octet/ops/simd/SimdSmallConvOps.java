@@ -43,6 +43,7 @@ final class SimdSmallConvOps {
         int n = in[0], h = in[1], w = in[2], ci = in[3];
         int co = fs[0], kh = fs[1], kw = fs[2];
         if (fs[3] != ci || co > 2 * lanes || !ctx.isConstant(1) || ctx.hasInput(2) && !ctx.isConstant(2)) return null;
+        if (WinogradKernel.wanted(new GemmKernel.Shape(n, h, w, ci, co, Window.of(ctx.node(), h, w, kh, kw)), bits)) return null; // the GEMM overlay builds it
         int nv = co <= lanes ? 1 : 2, width = nv * lanes;
         Attributes a = ctx.node().attrs();
         int xzp = a.getInt(OnnxOps.ATTR_X_ZERO_POINT, 0), yzp = a.getInt(OnnxOps.ATTR_Y_ZERO_POINT, 0);

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The SIMD kernel testers in the regular suite, on a smaller random sample (200 cases per op and width; the
- * testers themselves, run with -Dtest=DwKernelTester,EwKernelTester,QdqMatmulKernelTester,LutKernelTester,QuantizeKernelTester,SmallConvKernelTester,FloatKernelTester, do 1,000; QDQ MatMul 100 here).
+ * testers themselves, run with -Dtest=DwKernelTester,EwKernelTester,QdqMatmulKernelTester,LutKernelTester,QuantizeKernelTester,SmallConvKernelTester,WinogradKernelTester,FloatKernelTester, do 1,000; QDQ MatMul 100 here).
  */
 class SimdKernelsSampleTest {
     @Nested
@@ -45,6 +45,12 @@ class SimdKernelsSampleTest {
 
     @Nested
     class SmallConv extends SmallConvKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class Winograd extends WinogradKernelTester {
         @Override
         int cases() { return Math.min(CASES, 200); }
     }
