@@ -2,7 +2,7 @@
 # Regenerates the 256- and 128-bit SIMD kernels from their 512-bit templates (species are static finals per width).
 set -e
 d="$(cd "$(dirname "$0")/.." && pwd)/engine-ops/src/main/java/dev/octet/ops/simd"
-for t in DirectConvKernel DwKernel EwKernel HybridDot NarrowConvKernel QdqMatmulKernel SmallConvKernel; do
+for t in DirectConvKernel DwKernel EwKernel FloatKernel HybridDot NarrowConvKernel QdqMatmulKernel SmallConvKernel; do
   [ -f "$d/${t}512.java" ] || continue
   for w in 256 128; do
     sed -e "s/ByteVector\.SPECIES_128/ByteVector.SPECIES_@B@/g" \

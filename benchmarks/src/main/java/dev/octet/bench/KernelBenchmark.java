@@ -53,7 +53,8 @@ public class KernelBenchmark {
             "add mbv2 56x56x24", "add mbv2 28x28x32", "add yolo 40x40x64",
             "qdw face 80x80x64 k3", "qdw face 40x40x128 k3", "qconv face 4x8400x16>1 k1", "qconv face 80x80x64>1 k1",
             "qconv face 640x640x3>16 k3 s2", "qconv face 160x160x16>8 k3", "qconv face 160x160x8>16 k3", "qconv face 160x160x32>32 k1",
-            "qconv face 320x320x16>32 k3 s2", "qconv face 80x80x64>64 k1", "qconv face 160x160x48>64 k1"})
+            "qconv face 320x320x16>32 k3 s2", "qconv face 80x80x64>64 k1", "qconv face 160x160x48>64 k1",
+            "softmax yolo11 1x800x400", "logistic yolo11 40x40x128"})
     public String layer;
 
     @Param({"REFERENCE", "SIMD"})
@@ -90,7 +91,12 @@ public class KernelBenchmark {
         for (int i = 0; i < inputs.length; i++) {
             TensorInfo t = m.input(i);
             Tensor x = Tensor.zeros(t.type(), t.shape());
-            r.nextBytes(x.bytes());
+            if (t.type() == DataType.FLOAT32) {
+                float[] f = x.floats();
+                for (int k = 0; k < f.length; k++) f[k] = (float) r.nextGaussian() * 3;
+            } else {
+                r.nextBytes(x.bytes());
+            }
             inputs[i] = x;
             interpreter.setInput(i, x);
         }

@@ -111,7 +111,16 @@ final class Layers {
                 ob.input(x).output(y);
                 return Octet.compile(ob.build(), options);
             }
-            default -> throw new IllegalArgumentException("unknown layer family '" + s.family() + "' (conv1x1, convkxk, dw, fc, requant, add, qconv, qdw)");
+            case "softmax", "logistic" -> { // float32 whatever the type parameter: softmax over the last axis
+                int[] shape = {1, s.h(), s.w(), s.ci()};
+                int x = b.addTensor("x", DataType.FLOAT32, shape, null, null, false);
+                int out = b.addTensor("out", DataType.FLOAT32, shape, null, null, false);
+                boolean sm = s.family().equals("softmax");
+                b.addNode(sm ? Ops.SOFTMAX : Ops.LOGISTIC, s.family(), new int[] {x}, new int[] {out},
+                        sm ? Attributes.builder().put(Ops.ATTR_BETA, 1f).build() : Attributes.EMPTY, null);
+                b.input(x).output(out);
+            }
+            default -> throw new IllegalArgumentException("unknown layer family '" + s.family() + "' (conv1x1, convkxk, dw, fc, requant, add, qconv, qdw, softmax, logistic)");
         }
         return Octet.compile(b.build(), options);
     }

@@ -37,6 +37,10 @@ import java.util.TreeMap;
  * handling...). Typical catch: the SiLU of a QDQ model, DequantizeLinear -> Sigmoid -> Mul(x, sigmoid) ->
  * QuantizeLinear (four passes over memory, two of them in float, become one byte lookup).
  *
+ * <p>Sources are first traced back through earlier chains to the tensors those start from; when that gives more than
+ * two, the chain is cut at the nearest 8-bit tensors instead (e.g. YOLO11's bottleneck pair: p = QuantizeLinear(a + b),
+ * then QuantizeLinear(DequantizeLinear(p) + SiLU(c)) is a function of p and c, and becomes a LOOKUP_TABLE2 of them).
+ *
  * <p>y keeps its tensor (id and name); the chain's intermediates disappear unless something outside the chain reads
  * them (then they are still computed for that reader). A single node is replaced too when it has one source (e.g.
  * ONNX_QLINEAR_LOOKUP, or QLinearMul of x by x or by a constant: LOOKUP_TABLE has a SIMD kernel), not when it has two
@@ -65,7 +69,13 @@ public final class LutFusion {
 
     /** Applies the pass (see the class comment); returns {@code g} itself when nothing changed. */
     public static Graph apply(Graph g, Limits limits) {
-        Graph r = quantizeBeforeConcat(splitBeforeChain(g, limits), limits);
+        Graph r = g;
+        for (int i = 0; i < 4; i++) { // a gather moved before a chain can let the next one move too
+            Graph next = splitBeforeChain(r, limits);
+            if (next == r) break;
+            r = next;
+        }
+        r = quantizeBeforeConcat(r, limits);
         return fuse(r, limits);
     }
 
@@ -116,12 +126,16 @@ public final class LutFusion {
         List<TensorInfo> ts = g.tensors();
         int[][] src = new int[ts.size()][];
         int[] depth = new int[ts.size()];
+        // near[t]: the same with the paths cut at the nearest 8-bit tensors (a chain ending in QuantizeLinear is a
+        // source of its own for the chains that read it), used when the full expansion has more than two sources
+        int[][] near = new int[ts.size()][];
+        int[] nearDepth = new int[ts.size()];
         for (Node n : g.nodes()) {
             if (!ELEMENTWISE.contains(n.opType()) || n.outputs().length != 1) continue;
             TensorInfo out = ts.get(n.output(0));
             if (out.isVariable()) continue;
-            int[] s = new int[0];
-            int d = 0;
+            int[] s = new int[0], c = new int[0];
+            int d = 0, dc = 0;
             boolean ok = true;
             for (int in : n.inputs()) {
                 if (in < 0) continue;
@@ -133,15 +147,33 @@ public final class LutFusion {
                 int[] r = src[in] != null ? src[in] : isSource(t) ? new int[] {in} : null;
                 if (r == null || !Arrays.equals(t.shape(), out.shape())) { ok = false; break; }
                 if (src[in] != null) d = Math.max(d, depth[in]);
-                for (int v : r) if (Arrays.stream(s).noneMatch(e -> e == v)) { s = Arrays.copyOf(s, s.length + 1); s[s.length - 1] = v; }
+                s = union(s, r);
+                int[] rc = isSource(t) ? new int[] {in} : near[in] != null ? near[in] : r;
+                if (!isSource(t)) dc = Math.max(dc, near[in] != null ? nearDepth[in] : depth[in]);
+                c = union(c, rc);
             }
-            if (ok && s.length >= 1 && s.length <= 2 && d < MAX_DEPTH) {
+            if (!ok) continue;
+            if (s.length >= 1 && s.length <= 2 && d < MAX_DEPTH) {
                 Arrays.sort(s);
                 src[n.output(0)] = s;
                 depth[n.output(0)] = d + 1;
+            } else if (c.length >= 1 && c.length <= 2 && dc < MAX_DEPTH) {
+                Arrays.sort(c);
+                src[n.output(0)] = c;
+                depth[n.output(0)] = dc + 1;
+            }
+            if (src[n.output(0)] != null && c.length >= 1 && c.length <= 2 && dc < MAX_DEPTH) {
+                Arrays.sort(c);
+                near[n.output(0)] = c;
+                nearDepth[n.output(0)] = dc + 1;
             }
         }
         return src;
+    }
+
+    private static int[] union(int[] s, int[] r) {
+        for (int v : r) if (Arrays.stream(s).noneMatch(e -> e == v)) { s = Arrays.copyOf(s, s.length + 1); s[s.length - 1] = v; }
+        return s;
     }
 
     private static int[] producers(Graph g) {
@@ -160,22 +192,25 @@ public final class LutFusion {
 
     /**
      * SPLIT of a float tensor m = f(x), x 8-bit: split x instead and apply a copy of f to each part. Exact: f is
-     * element-wise. The parts' chains then end in QuantizeLinear (or feed a concatenation that does) and become lookups.
+     * element-wise. The same for a nearest-neighbour RESIZE or a TRANSPOSE (gathers: resize(f(x)) = f(resize(x))) whose
+     * output is quantized (after other gathers and concatenations), so that the copy of f does become a lookup. The parts' chains then end in QuantizeLinear (or feed a concatenation that does) and become lookups.
      */
     static Graph splitBeforeChain(Graph g, Limits limits) {
         int[][] src = sources(g);
         int[] producer = producers(g);
         Edit e = new Edit(g);
+        List<List<Node>> readers = readerNodes(g);
         for (Node n : g.nodes()) {
             int m = n.input(0);
             int[] s = m >= 0 ? src[m] : null;
-            if (!n.opType().equals(OnnxOps.SPLIT) || s == null || s.length != 1 || g.tensor(m).type() != DataType.FLOAT32) {
+            boolean movable = n.opType().equals(OnnxOps.SPLIT) || gatherThenQuantized(g, n, readers);
+            if (!movable || s == null || s.length != 1 || g.tensor(m).type() != DataType.FLOAT32) {
                 e.node(n);
                 continue;
             }
             int x = s[0];
             List<Node> chain = chain(g, producer, s, m);
-            boolean free = positionFree(chain, g.tensor(m).size());
+            boolean free = positionFree(chain, g.tensor(m).size()) && g.tensor(x).quant().count() <= 1; // per-tensor: moves as is
             for (int o : n.outputs()) free &= positionFree(chain, g.tensor(o).size());
             if (!free) {
                 e.node(n);
@@ -204,6 +239,39 @@ public final class LutFusion {
             e.changed = true;
         }
         return e.build(limits);
+    }
+
+    private static List<List<Node>> readerNodes(Graph g) {
+        List<List<Node>> r = new ArrayList<>();
+        for (int i = 0; i < g.tensors().size(); i++) r.add(new ArrayList<>());
+        for (Node n : g.nodes()) for (int i : n.inputs()) if (i >= 0) r.get(i).add(n);
+        return r;
+    }
+
+    /**
+     * A one-input gather (nearest RESIZE, TRANSPOSE) whose output reaches a QuantizeLinear through nothing but other
+     * such gathers and concatenations, each the only reader of its input (and no graph output on the way).
+     */
+    private static boolean gatherThenQuantized(Graph g, Node n, List<List<Node>> readers) {
+        if (!isGather(n)) return false;
+        int t = n.output(0);
+        for (int depth = 0; depth < 6; depth++) {
+            final int ft = t;
+            if (Arrays.stream(g.outputs()).anyMatch(o -> o == ft) || readers.get(t).size() != 1) return false;
+            Node r = readers.get(t).get(0);
+            if (r.opType().equals(OnnxOps.ONNX_QUANTIZE_LINEAR) && r.input(0) == t) return true;
+            if (!(isGather(r) || r.opType().equals(Ops.CONCATENATION)) || r.outputs().length != 1) return false;
+            t = r.output(0);
+        }
+        return false;
+    }
+
+    private static boolean isGather(Node n) {
+        boolean gather = n.opType().equals(OnnxOps.TRANSPOSE)
+                || n.opType().equals(OnnxOps.RESIZE) && "nearest".equals(n.attrs().getString(OnnxOps.ATTR_MODE, "nearest"));
+        if (!gather || n.outputs().length != 1) return false;
+        for (int k = 1; k < n.inputs().length; k++) if (n.input(k) >= 0) return false;
+        return true;
     }
 
     /**

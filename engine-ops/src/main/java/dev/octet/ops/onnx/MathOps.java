@@ -77,6 +77,10 @@ final class MathOps {
 
     // ---------------------------------------------------------------- SOFTMAX_AXIS
 
+    /**
+     * Softmax along any axis (float32): per column, max, exp(x - max) with the engine's exp (FloatActivations.exp,
+     * the same as SOFTMAX's), a left-to-right sum, then a division. SIMD twin: SimdFloatOps (across the columns).
+     */
     static Kernel softmaxAxis(PrepareContext ctx) {
         TensorInfo t = floatIn(ctx, 0);
         int r = t.rank();
@@ -93,20 +97,7 @@ final class MathOps {
         return ec -> {
             float[] x = ec.floats(i), y = ec.floats(o);
             int xo = ec.offset(i), yo = ec.offset(o);
-            for (int a = 0; a < fo; a++) {
-                for (int b = 0; b < fi; b++) {
-                    int base = a * len * fi + b;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int k = 0; k < len; k++) max = Math.max(max, x[xo + base + k * fi]);
-                    float sum = 0;
-                    for (int k = 0; k < len; k++) {
-                        float e = (float) Math.exp(x[xo + base + k * fi] - max);
-                        y[yo + base + k * fi] = e;
-                        sum += e;
-                    }
-                    for (int k = 0; k < len; k++) y[yo + base + k * fi] /= sum;
-                }
-            }
+            for (int a = 0; a < fo; a++) dev.octet.ops.reference.FloatActivations.softmaxAxis(x, xo, y, yo, len, fi, a * len * fi, 0, fi);
         };
     }
 

@@ -93,8 +93,7 @@ final class ActivationOps {
             float[] src = ec.floats(in);
             float[] dst = ec.floats(out);
             int so = ec.offset(in), d0 = ec.offset(out);
-            int tail = FloatMath.eigenTailStart(size);
-            for (int i = 0; i < size; i++) dst[d0 + i] = FloatMath.eigenLogistic(FloatMath.ftz(src[so + i]), i < tail);
+            FloatActivations.logistic(src, so, dst, d0, 0, size, size);
         }
     }
 

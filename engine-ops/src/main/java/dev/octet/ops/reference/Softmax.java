@@ -22,7 +22,8 @@ import dev.octet.core.TensorInfo;
  * Output parameters must be those TFLite's converter gives softmax: uint8 zero point 0, int8 zero point -128,
  * scale 1/256 (within 0.1%); the arithmetic uses the actual output scale, like TFLite.
  *
- * <p>float32: Eigen's arithmetic as TFLite evaluates it single-threaded (see {@link FloatSoftmax}).
+ * <p>float32: Eigen's arithmetic as TFLite evaluates it single-threaded (see {@link FloatSoftmax} and
+ * {@link FloatActivations#softmaxRow}, which the SIMD kernel shares).
  */
 final class Softmax {
     private Softmax() {}
@@ -117,52 +118,7 @@ final class Softmax {
             float[] dst = ec.floats(out);
             int s = ec.offset(in), d = ec.offset(out);
             int tail = FloatMath.eigenTailStart(rows * depth);
-            for (int r = 0; r < rows; r++, s += depth, d += depth) {
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < depth; j++) max = Math.max(max, FloatMath.ftz(src[s + j]));
-                int flat = r * depth;
-                for (int j = 0; j < depth; j++) {
-                    float v = FloatMath.ftz((FloatMath.ftz(src[s + j]) - max) * beta);
-                    dst[d + j] = flat + j < tail ? FloatMath.eigenExp(v) : FloatMath.ftz(FloatMath.expf(v));
-                }
-                float inv = 1f / eigenSum(dst, d, depth, (4 - (flat & 3)) & 3);
-                for (int j = 0; j < depth; j++) dst[d + j] = FloatMath.ftz(dst[d + j] * inv);
-            }
+            for (int r = 0; r < rows; r++, s += depth, d += depth) FloatActivations.softmaxRow(src, s, dst, d, depth, beta, r * depth, tail);
         }
-    }
-
-    /**
-     * Sum of a[off, off + size) in the order of Eigen's vectorized reduction with 4-float packets: scalar head up to
-     * the first 16-byte aligned element, two packet accumulators over pairs of packets, an odd last packet, the
-     * horizontal add (p0 + p2) + (p1 + p3), then the head and the scalar tail in order.
-     */
-    static float eigenSum(float[] a, int off, int size, int alignedStart) {
-        alignedStart = Math.min(alignedStart, size);
-        int alignedSize = ((size - alignedStart) / 4) * 4;
-        int alignedSize2 = ((size - alignedStart) / 8) * 8;
-        int alignedEnd = alignedStart + alignedSize, alignedEnd2 = alignedStart + alignedSize2;
-        if (alignedSize == 0) {
-            float res = a[off];
-            for (int i = 1; i < size; i++) res += a[off + i];
-            return res;
-        }
-        int b = off + alignedStart;
-        float p0 = a[b], p1 = a[b + 1], p2 = a[b + 2], p3 = a[b + 3];
-        if (alignedSize > 4) {
-            float q0 = a[b + 4], q1 = a[b + 5], q2 = a[b + 6], q3 = a[b + 7];
-            for (int i = off + alignedStart + 8; i < off + alignedEnd2; i += 8) {
-                p0 += a[i]; p1 += a[i + 1]; p2 += a[i + 2]; p3 += a[i + 3];
-                q0 += a[i + 4]; q1 += a[i + 5]; q2 += a[i + 6]; q3 += a[i + 7];
-            }
-            p0 += q0; p1 += q1; p2 += q2; p3 += q3;
-            if (alignedEnd > alignedEnd2) {
-                int i = off + alignedEnd2;
-                p0 += a[i]; p1 += a[i + 1]; p2 += a[i + 2]; p3 += a[i + 3];
-            }
-        }
-        float res = (p0 + p2) + (p1 + p3);
-        for (int i = 0; i < alignedStart; i++) res += a[off + i];
-        for (int i = alignedEnd; i < size; i++) res += a[off + i];
-        return res;
     }
 }

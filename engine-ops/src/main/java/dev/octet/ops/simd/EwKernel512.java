@@ -89,7 +89,7 @@ final class EwKernel512 {
         for (; i + F <= n; i += F) {
             FloatVector x = sa == 0 ? ca : FloatVector.fromArray(FS, a, ai + i);
             FloatVector y = sb == 0 ? cb : FloatVector.fromArray(FS, b, bi + i);
-            FloatVector r = op == 0 ? x.add(y) : op == 1 ? x.sub(y) : x.mul(y);
+            FloatVector r = op == 0 ? x.add(y) : op == 1 ? x.sub(y) : op == 2 ? x.mul(y) : x.div(y);
             if (clampLo) r = r.blend(lo, r.compare(VectorOperators.LT, lo));
             if (clampHi) r = r.blend(hi, r.compare(VectorOperators.GT, hi));
             r.intoArray(o, oi + i);

@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * SIMD element-wise kernels, bit-exact with the reference ones: quantized (TFLite) ADD/SUB and MUL, float32
- * ADD/SUB/MUL, for same-shape operands, one single-element operand, or one operand made of the output's trailing
+ * ADD/SUB/MUL/DIV, for same-shape operands, one single-element operand, or one operand made of the output's trailing
  * dims (other broadcasts use the reference); MAX_POOL_2D and AVERAGE_POOL_2D (uint8/int8/float32). The reference
- * factory validates first; the SIMD factory returns null (reference) for int32, DIV, general broadcasting, a MUL
+ * factory validates first; the SIMD factory returns null (reference) for int32, quantized DIV, general broadcasting, a MUL
  * whose multiplier needs a left shift, an empty activation range, or an average window of 32768+ cells.
  * Work is split into contiguous parts across the intra-op threads (results do not depend on the split). Kernels are
  * in {@link EwKernel512} and its generated 256/128-bit twins; the scalar tails use {@link QuantMath} as the
@@ -30,6 +30,7 @@ final class SimdElementwiseOps {
         overlay(table, Ops.ADD, ctx -> binary(ctx, 0, SimdWidth.bits()));
         overlay(table, Ops.SUB, ctx -> binary(ctx, 1, SimdWidth.bits()));
         overlay(table, Ops.MUL, ctx -> binary(ctx, 2, SimdWidth.bits()));
+        overlay(table, Ops.DIV, ctx -> binary(ctx, 3, SimdWidth.bits())); // float32 only
         overlay(table, Ops.MAX_POOL_2D, ctx -> pool(ctx, false, SimdWidth.bits()));
         overlay(table, Ops.AVERAGE_POOL_2D, ctx -> pool(ctx, true, SimdWidth.bits()));
     }
@@ -94,14 +95,14 @@ final class SimdElementwiseOps {
                     };
                     for (int k = done; k < len; k++) {
                         float p = x[xo + k * sa], q = y[yo + k * sb];
-                        float v = op == 0 ? p + q : op == 1 ? p - q : p * q;
+                        float v = op == 0 ? p + q : op == 1 ? p - q : op == 2 ? p * q : p / q;
                         v = v < r[0] ? r[0] : v;
                         z[zo + k] = r[1] < v ? r[1] : v;
                     }
                 }
             };
         }
-        if (!t.isQuantized8() || ctx.semantics() != Semantics.TFLITE) return null;
+        if (op == 3 || !t.isQuantized8() || ctx.semantics() != Semantics.TFLITE) return null;
         QuantParams qa = a.quant(), qb = b.quant(), qo = o.quant();
         int[] range = QuantMath.activationRange(act, qo.scale(), qo.zeroPoint(), t.minValue(), t.maxValue());
         if (range[0] > range[1]) return null;
@@ -350,7 +351,7 @@ final class SimdElementwiseOps {
      * interpreted and then on-stack-replaced with boxed vectors, ten or more times slower (measured: the 10 ADDs of
      * MobileNetV2 took 4.7 ms per run after 5 warm-up runs, 0.27 ms after 200). Off with {@code -Doctet.simd.nowarmup=true}.
      */
-    private static void warmUp(String key, Runnable fn) {
+    static void warmUp(String key, Runnable fn) {
         if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(key)) return;
         long end = System.nanoTime() + 1_000_000_000L;
         for (int it = 0; it < 12000 && System.nanoTime() < end; it++) fn.run();

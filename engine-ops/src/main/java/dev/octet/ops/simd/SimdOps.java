@@ -31,6 +31,7 @@ public final class SimdOps {
         SimdQdqMatmulOps.register(table);   // ONNX_QDQ_MATMUL
         SimdLookupOps.register(table);      // LOOKUP_TABLE
         SimdQuantizeOps.register(table);    // ONNX_QUANTIZE_LINEAR (per tensor)
+        SimdFloatOps.register(table);       // float32 SOFTMAX, SOFTMAX_AXIS, LOGISTIC
     }
 
     /** Wraps the reference factory of {@code op} so that {@code simd} is tried first in SIMD mode. */

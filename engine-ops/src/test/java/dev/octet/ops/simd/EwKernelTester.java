@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Random tester of the SIMD element-wise kernels against the reference: ADD, SUB, MUL (uint8, int8, float32;
+ * Random tester of the SIMD element-wise kernels against the reference: ADD, SUB, MUL (uint8, int8, float32), DIV (float32;
  * same shapes, a single-element operand on either side, a trailing-dims operand repeating along the leading dims,
  * and general broadcasts that must fall back)  and MAX_POOL_2D / AVERAGE_POOL_2D,
  * 1,000 random nodes per op and width: tails shorter than a vector, zero points at the extremes, scales from tiny to
@@ -45,6 +45,10 @@ class EwKernelTester {
     @ParameterizedTest
     @ValueSource(ints = {512, 256, 128})
     void mul(int bits) { runMany(bits, Ops.MUL, 23); }
+
+    @ParameterizedTest
+    @ValueSource(ints = {512, 256, 128})
+    void div(int bits) { runMany(bits, Ops.DIV, 26); } // float32 only (quantized DIV fails at load: skipped cases)
 
     @ParameterizedTest
     @ValueSource(ints = {512, 256, 128})

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Nested;
 /**
  * The SIMD kernel testers in the regular suite, on a smaller random sample (200 cases per op and width; the
  * testers themselves, run with -Dtest=DwKernelTester,EwKernelTester,QdqMatmulKernelTester,LutKernelTester,QuantizeKernelTester,SmallConvKernelTester,
- * WinogradKernelTester,DirectConvKernelTester,NarrowConvKernelTester,TfliteDirectConvTester, do 1,000; QDQ MatMul 100 here).
+ * WinogradKernelTester,DirectConvKernelTester,NarrowConvKernelTester,TfliteDirectConvTester,FloatKernelTester, do 1,000; QDQ MatMul 100 here).
  */
 class SimdKernelsSampleTest {
     @Nested
@@ -34,6 +34,12 @@ class SimdKernelsSampleTest {
 
     @Nested
     class Quantize extends QuantizeKernelTester {
+        @Override
+        int cases() { return Math.min(CASES, 200); }
+    }
+
+    @Nested
+    class FloatActivations extends FloatKernelTester {
         @Override
         int cases() { return Math.min(CASES, 200); }
     }

@@ -143,6 +143,51 @@ class LutFusionTest {
         }
     }
 
+    /**
+     * A two-input chain reading the 8-bit end of another two-input chain (the C3k2 bottleneck pair of YOLO11: p = a + b,
+     * then p + SiLU(c)): expanded to its first sources the second chain has three (a, b, c), so it is cut at p.
+     */
+    @Test
+    void twoInputChainAfterTwoInputChain() {
+        for (int t : new int[] {UINT8, INT8}) {
+            float sa = 0.043f, sb = 0.061f, sc = 0.052f;
+            int za = zp(t, 100, -20), zb = zp(t, 140, 11), zc = zp(t, 90, -5);
+            OnnxBuilder b = new OnnxBuilder(13).input("a", FLOAT, 1, 64, 64).input("b", FLOAT, 1, 64, 64).input("c", FLOAT, 1, 64, 64);
+            QdqFusionVsOrtTest.qdqIn(b, "a", t, sa, za);
+            QdqFusionVsOrtTest.qdqIn(b, "b", t, sb, zb);
+            QdqFusionVsOrtTest.qdqIn(b, "c", t, sc, zc);
+            b.node("Add", "p", in("ad", "bd"));
+            QdqFusionVsOrtTest.qdqIn(b, "p", t, 0.08f, zp(t, 120, -8));
+            b.node("Sigmoid", "sg", in("cd")).node("Mul", "m", in("cd", "sg")).node("Add", "f", in("pd", "m"));
+            byte[] m = QdqFusionVsOrtTest.qOut(b, "f", t, 0.09f, zp(t, 60, -30)).build();
+            Graph fused = graph(m, true);
+            // p is one QLinearAdd (a lone two-source node stays); the chain after it must start from p and c
+            assertEquals(1, fused.nodes().stream().filter(n -> n.opType().equals(OnnxOps.LOOKUP_TABLE2)).count(), fused.nodes().toString());
+            check((t == UINT8 ? "u8" : "s8") + " (a + b) + SiLU(c)", m, OnnxOps.LOOKUP_TABLE2, QdqFusionVsOrtTest.rnd("a", 1, -6, 6, 1, 64, 64),
+                    QdqFusionVsOrtTest.rnd("b", 2, -9, 8, 1, 64, 64), QdqFusionVsOrtTest.rnd("c", 3, -7, 7, 1, 64, 64));
+        }
+    }
+
+    /**
+     * SiLU, nearest 2x Resize and Concat with the 8-bit input in float, then QuantizeLinear (YOLO11's upsampling path):
+     * the Resize moves before the chain (it is a gather), which then becomes a lookup after the resize.
+     */
+    @Test
+    void nearestResizeOfAChain() {
+        for (int t : new int[] {UINT8, INT8}) {
+            float s = 0.049f;
+            int z = zp(t, 111, -9);
+            byte[] m = model(t, s, z, 0.033f, zp(t, 14, -98), b -> b.init("sc", new float[] {1, 1, 2, 2}, 4)
+                    .node("Sigmoid", "sg", in("xd")).node("Mul", "m", in("xd", "sg"))
+                    .node("Resize", "r", in("m", "", "sc"), OnnxBuilder.aStr("mode", "nearest"), OnnxBuilder.aStr("coordinate_transformation_mode", "asymmetric"), OnnxBuilder.aStr("nearest_mode", "floor"))
+                    .node("Resize", "rx", in("xd", "", "sc"), OnnxBuilder.aStr("mode", "nearest"), OnnxBuilder.aStr("coordinate_transformation_mode", "asymmetric"), OnnxBuilder.aStr("nearest_mode", "floor"))
+                    .node("Concat", "f", in("r", "rx"), aInt("axis", 1)));
+            Graph fused = graph(m, true);
+            assertTrue(fused.nodes().stream().noneMatch(n -> n.opType().equals(dev.octet.core.Ops.LOGISTIC)), fused.nodes().toString());
+            check((t == UINT8 ? "u8" : "s8") + " SiLU+Resize+Concat", m, OnnxOps.LOOKUP_TABLE, everyCode("x", t, s, z, 1, 2, 16, 16));
+        }
+    }
+
     @Test
     void splitAndConcatBlock() {
         for (int t : new int[] {UINT8, INT8}) {
