@@ -7,6 +7,8 @@ import dev.octet.core.Kernel;
 import dev.octet.core.PrepareContext;
 import dev.octet.core.Shapes;
 import dev.octet.core.TensorInfo;
+import dev.octet.core.Parallel;
+import dev.octet.ops.reference.Copies;
 
 /**
  * Data movement: TRANSPOSE, SPLIT, SLICE, IDENTITY and RESIZE. Every one of them except linear RESIZE is a
@@ -16,34 +18,86 @@ import dev.octet.core.TensorInfo;
 final class LayoutOps {
     private LayoutOps() {}
 
-    /** Copies out[j][i] = in[maps[j][i]] for each output j; maps[j] == null means a straight copy. */
-    record GatherKernel(int input, int[] outputs, int[][] maps, DataType.Storage storage) implements Kernel {
+    /** Below this many elements a layout kernel runs on the calling thread; above, parts of at least this many. */
+    static final int MIN_PART = 16384;
+
+    /**
+     * The kernel for a gather out[j][i] = in[maps[j][i]]: when the maps consist of runs of consecutive input
+     * indices (on average at least {@link #MIN_RUN} long: channel slices of a split, rows of a slice, pixels of a
+     * nearest resize, inner blocks of a transpose) it copies those runs ({@link RunCopyKernel}, and the maps are
+     * dropped); otherwise it gathers element by element ({@link GatherKernel}). Both split the output elements
+     * across the intra-op threads; a copy writes the same bytes however it is split.
+     */
+    static Kernel gather(PrepareContext ctx, int input, int[] outputs, int[][] maps, DataType.Storage storage) {
+        int threads = ctx.options().threads();
+        long total = 0, runs = 0;
+        for (int[] m : maps) {
+            total += m.length;
+            for (int i = 0; i < m.length; i++) if (i == 0 || m[i] != m[i - 1] + 1) runs++;
+        }
+        if (total > 0 && runs * MIN_RUN <= total) return RunCopyKernel.of(threads, input, outputs, maps, storage);
+        return new GatherKernel(threads, input, outputs, maps, storage);
+    }
+
+    /** Shortest average run for which {@link #gather} copies runs instead of gathering elements. */
+    static final int MIN_RUN = 4;
+
+    /** Copies out[j][i] = in[maps[j][i]] for each output j, element by element; parts are ranges of all outputs' elements. */
+    static final class GatherKernel implements Kernel {
+        final int input;
+        final int[] outputs;
+        final int[][] maps;
+        final DataType.Storage storage;
+        final long total;
+        final int parts;
+        private final Parallel.Task task = this::part;
+
+        GatherKernel(int threads, int input, int[] outputs, int[][] maps, DataType.Storage storage) {
+            this.input = input; this.outputs = outputs; this.maps = maps; this.storage = storage;
+            long t = 0;
+            for (int[] m : maps) t += m.length;
+            this.total = t;
+            this.parts = ExecContext.partsFor(threads, t, MIN_PART);
+        }
+
         @Override
         public void run(ExecContext ec) {
+            if (parts == 1) part(ec, 0);
+            else ec.parallelFor(parts, task);
+        }
+
+        private void part(ExecContext ec, int p) {
+            long g0 = total * p / parts, g1 = total * (p + 1) / parts, base = 0;
             int io = ec.offset(input);
+            Object src = Copies.array(ec, input, storage);
             for (int j = 0; j < outputs.length; j++) {
-                int o = outputs[j], oo = ec.offset(o);
                 int[] m = maps[j];
+                long b = base;
+                base += m.length;
+                if (base <= g0 || b >= g1) continue;
+                int i0 = (int) (Math.max(g0, b) - b), i1 = (int) (Math.min(g1, base) - b);
+                int o = outputs[j], oo = ec.offset(o);
+                Object dst = Copies.array(ec, o, storage);
                 switch (storage) {
                     case FLOAT -> {
-                        float[] s = ec.floats(input), d = ec.floats(o);
-                        for (int i = 0; i < m.length; i++) d[oo + i] = s[io + m[i]];
+                        float[] s = (float[]) src, d = (float[]) dst;
+                        for (int i = i0; i < i1; i++) d[oo + i] = s[io + m[i]];
                     }
                     case BYTE -> {
-                        byte[] s = ec.bytes(input), d = ec.bytes(o);
-                        for (int i = 0; i < m.length; i++) d[oo + i] = s[io + m[i]];
+                        byte[] s = (byte[]) src, d = (byte[]) dst;
+                        for (int i = i0; i < i1; i++) d[oo + i] = s[io + m[i]];
                     }
                     case SHORT -> {
-                        short[] s = ec.shorts(input), d = ec.shorts(o);
-                        for (int i = 0; i < m.length; i++) d[oo + i] = s[io + m[i]];
+                        short[] s = (short[]) src, d = (short[]) dst;
+                        for (int i = i0; i < i1; i++) d[oo + i] = s[io + m[i]];
                     }
                     case INT -> {
-                        int[] s = ec.ints(input), d = ec.ints(o);
-                        for (int i = 0; i < m.length; i++) d[oo + i] = s[io + m[i]];
+                        int[] s = (int[]) src, d = (int[]) dst;
+                        for (int i = i0; i < i1; i++) d[oo + i] = s[io + m[i]];
                     }
                     case LONG -> {
-                        long[] s = ec.longs(input), d = ec.longs(o);
-                        for (int i = 0; i < m.length; i++) d[oo + i] = s[io + m[i]];
+                        long[] s = (long[]) src, d = (long[]) dst;
+                        for (int i = i0; i < i1; i++) d[oo + i] = s[io + m[i]];
                     }
                 }
             }
@@ -51,6 +105,91 @@ final class LayoutOps {
 
         @Override
         public String variant() { return "reference-gather"; }
+    }
+
+    /**
+     * A gather made of runs: run r copies len[r] elements from input offset src[r] to output out[r] at dst[r].
+     * Runs longer than {@link #CHUNK} are cut so parts balance; part p copies runs [first[p], first[p + 1]), cut
+     * at load so each part holds about the same number of elements.
+     */
+    static final class RunCopyKernel implements Kernel {
+        static final int CHUNK = 8192;
+        final int input;
+        final int[] outputs, out, src, dst, len, first;
+        final DataType.Storage storage;
+        private final Parallel.Task task = this::part;
+
+        private RunCopyKernel(int input, int[] outputs, int[] out, int[] src, int[] dst, int[] len, int[] first, DataType.Storage storage) {
+            this.input = input; this.outputs = outputs; this.out = out; this.src = src; this.dst = dst; this.len = len; this.first = first;
+            this.storage = storage;
+        }
+
+        static RunCopyKernel of(int threads, int input, int[] outputs, int[][] maps, DataType.Storage storage) {
+            int count = 0;
+            long total = 0;
+            for (int[] m : maps) {
+                total += m.length;
+                int i = 0;
+                while (i < m.length) {
+                    int e = i + 1;
+                    while (e < m.length && m[e] == m[e - 1] + 1) e++;
+                    count += (e - i + CHUNK - 1) / CHUNK;
+                    i = e;
+                }
+            }
+            int[] out = new int[count], src = new int[count], dst = new int[count], len = new int[count];
+            int r = 0;
+            for (int j = 0; j < maps.length; j++) {
+                int[] m = maps[j];
+                int i = 0;
+                while (i < m.length) {
+                    int e = i + 1;
+                    while (e < m.length && m[e] == m[e - 1] + 1) e++;
+                    for (int c = i; c < e; c += CHUNK) {
+                        out[r] = j; src[r] = m[c]; dst[r] = c; len[r] = Math.min(CHUNK, e - c);
+                        r++;
+                    }
+                    i = e;
+                }
+            }
+            int parts = ExecContext.partsFor(threads, total, MIN_PART);
+            parts = Math.max(1, Math.min(parts, count));
+            int[] first = new int[parts + 1];
+            long acc = 0;
+            int p = 1;
+            for (int k = 0; k < count && p < parts; k++) {
+                acc += len[k];
+                while (p < parts && acc >= total * p / parts) first[p++] = k + 1;
+            }
+            while (p < parts) first[p++] = count;
+            first[parts] = count;
+            return new RunCopyKernel(input, outputs, out, src, dst, len, first, storage);
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            int parts = first.length - 1;
+            if (parts == 1) part(ec, 0);
+            else ec.parallelFor(parts, task);
+        }
+
+        private void part(ExecContext ec, int p) {
+            int io = ec.offset(input);
+            Object x = Copies.array(ec, input, storage);
+            int j = -1, oo = 0;
+            Object y = null;
+            for (int r = first[p], e = first[p + 1]; r < e; r++) {
+                if (out[r] != j) {
+                    j = out[r];
+                    y = Copies.array(ec, outputs[j], storage);
+                    oo = ec.offset(outputs[j]);
+                }
+                Copies.any(x, io + src[r], y, oo + dst[r], len[r]);
+            }
+        }
+
+        @Override
+        public String variant() { return "reference-runs"; }
     }
 
     private static TensorInfo in0(PrepareContext ctx) {
@@ -96,8 +235,167 @@ final class LayoutOps {
         for (int i = 0; i < r; i++) { osh[i] = ish[perm[i]]; ostrideIn[i] = ist[perm[i]]; }
         ctx.setOutputShape(0, osh);
         checkOut(ctx, osh, in);
+        int[] bjik = blockedTranspose(ish, perm);
+        if (bjik != null && bjik[3] < MIN_RUN) {
+            return new TransposeKernel(ctx.options().threads(), ctx.inputId(0), ctx.outputId(0), in.type().storage(), bjik[0], bjik[1], bjik[2], bjik[3]);
+        }
         int[] map = stridedMap(ctx, osh, ostrideIn, 0);
-        return new GatherKernel(ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
+        return gather(ctx, ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
+    }
+
+    /**
+     * Reduces a transpose to a batched 2-D one: drops size-1 dims and merges input dims that stay adjacent under
+     * the permutation; when what is left is in [B, J, I, K] -> out [B, I, J, K] (B and K possibly 1) returns
+     * {B, J, I, K}, else null.
+     */
+    static int[] blockedTranspose(int[] shape, int[] perm) {
+        int r = shape.length;
+        // kept dims (size > 1), renumbered in input order
+        int[] newIdx = new int[r];
+        int k = 0;
+        for (int d = 0; d < r; d++) newIdx[d] = shape[d] == 1 ? -1 : k++;
+        int[] sh = new int[k], pm = new int[k];
+        for (int d = 0; d < r; d++) if (newIdx[d] >= 0) sh[newIdx[d]] = shape[d];
+        int q = 0;
+        for (int p : perm) if (newIdx[p] >= 0) pm[q++] = newIdx[p];
+        // merge runs of the permutation that are consecutive input dims: groups in output order
+        int[] gStart = new int[k], gLen = new int[k];
+        int g = 0;
+        for (int i = 0; i < k; i++) {
+            if (i > 0 && pm[i] == pm[i - 1] + 1) gLen[g - 1]++;
+            else { gStart[g] = pm[i]; gLen[g] = 1; g++; }
+        }
+        // group sizes, and each group's rank in input order
+        long[] gSize = new long[g];
+        for (int i = 0; i < g; i++) { gSize[i] = 1; for (int d = gStart[i]; d < gStart[i] + gLen[i]; d++) gSize[i] *= sh[d]; }
+        int[] inOrder = new int[g];
+        for (int i = 0; i < g; i++) { int rank = 0; for (int o = 0; o < g; o++) if (gStart[o] < gStart[i]) rank++; inOrder[i] = rank; }
+        // output group order as input ranks: [b] j i [k] must read as (b) (i) (j) (k) = 0 2 1 3 / 1 0 / 0 2 1 / 1 0 2
+        long b = 1, kk = 1, jd, id;
+        int[] o = inOrder;
+        if (g == 2 && o[0] == 1 && o[1] == 0) { id = gSize[0]; jd = gSize[1]; }
+        else if (g == 3 && o[0] == 0 && o[1] == 2 && o[2] == 1) { b = gSize[0]; id = gSize[1]; jd = gSize[2]; }
+        else if (g == 3 && o[0] == 1 && o[1] == 0 && o[2] == 2) { id = gSize[0]; jd = gSize[1]; kk = gSize[2]; }
+        else if (g == 4 && o[0] == 0 && o[1] == 2 && o[2] == 1 && o[3] == 3) { b = gSize[0]; id = gSize[1]; jd = gSize[2]; kk = gSize[3]; }
+        else return null;
+        return new int[] {(int) b, (int) jd, (int) id, (int) kk};
+    }
+
+    /**
+     * Batched 2-D transpose in cache tiles: input [B][J][I][K] to output [B][I][J][K]. Work units are
+     * (batch, block of TILE output rows i); part p takes units [units*p/parts, units*(p+1)/parts). A copy: the
+     * same bytes for any split.
+     */
+    static final class TransposeKernel implements Kernel {
+        static final int TILE = 32;
+        /** Few input rows (j): blocks of WIDE output rows, each input row read along the block in turn. */
+        static final int WIDE = 1024, FEW = 16;
+        final int in, out, b, j, i, k, iTile, iBlocks, units, parts;
+        final DataType.Storage storage;
+        private final Parallel.Task task = this::part;
+
+        TransposeKernel(int threads, int in, int out, DataType.Storage storage, int b, int j, int i, int k) {
+            this.in = in; this.out = out; this.storage = storage; this.b = b; this.j = j; this.i = i; this.k = k;
+            this.iTile = k == 1 && j <= FEW ? WIDE : TILE;
+            this.iBlocks = (i + iTile - 1) / iTile;
+            this.units = b * iBlocks;
+            int p = ExecContext.partsFor(threads, (long) b * j * i * k, MIN_PART);
+            this.parts = Math.max(1, Math.min(p, units));
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            if (parts == 1) part(ec, 0);
+            else ec.parallelFor(parts, task);
+        }
+
+        private void part(ExecContext ec, int p) {
+            int u0 = (int) ((long) units * p / parts), u1 = (int) ((long) units * (p + 1) / parts);
+            Object x = Copies.array(ec, in, storage), y = Copies.array(ec, out, storage);
+            int xo = ec.offset(in), yo = ec.offset(out);
+            for (int u = u0; u < u1; u++) {
+                int bb = u / iBlocks, i0 = (u % iBlocks) * iTile, i1 = Math.min(i, i0 + iTile);
+                int xb = xo + bb * j * i * k, yb = yo + bb * i * j * k;
+                if (iTile == WIDE) {
+                    switch (storage) {
+                        case BYTE -> rows((byte[]) x, xb, (byte[]) y, yb, i0, i1);
+                        case FLOAT -> rows((float[]) x, xb, (float[]) y, yb, i0, i1);
+                        case INT -> tile((int[]) x, xb, (int[]) y, yb, i0, i1, 0, j);
+                        case SHORT -> tile((short[]) x, xb, (short[]) y, yb, i0, i1, 0, j);
+                        case LONG -> tile((long[]) x, xb, (long[]) y, yb, i0, i1, 0, j);
+                    }
+                    continue;
+                }
+                for (int j0 = 0; j0 < j; j0 += TILE) {
+                    int j1 = Math.min(j, j0 + TILE);
+                    if (k == 1) {
+                        switch (storage) {
+                            case BYTE -> tile((byte[]) x, xb, (byte[]) y, yb, i0, i1, j0, j1);
+                            case FLOAT -> tile((float[]) x, xb, (float[]) y, yb, i0, i1, j0, j1);
+                            case INT -> tile((int[]) x, xb, (int[]) y, yb, i0, i1, j0, j1);
+                            case SHORT -> tile((short[]) x, xb, (short[]) y, yb, i0, i1, j0, j1);
+                            case LONG -> tile((long[]) x, xb, (long[]) y, yb, i0, i1, j0, j1);
+                        }
+                    } else {
+                        for (int ii = i0; ii < i1; ii++) {
+                            for (int jj = j0; jj < j1; jj++) System.arraycopy(x, xb + (jj * i + ii) * k, y, yb + (ii * j + jj) * k, k);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void rows(byte[] x, int xb, byte[] y, int yb, int i0, int i1) {
+            for (int jj = 0; jj < j; jj++) {
+                int s = xb + jj * i;
+                for (int ii = i0, d = yb + i0 * j + jj; ii < i1; ii++, d += j) y[d] = x[s + ii];
+            }
+        }
+
+        private void rows(float[] x, int xb, float[] y, int yb, int i0, int i1) {
+            for (int jj = 0; jj < j; jj++) {
+                int s = xb + jj * i;
+                for (int ii = i0, d = yb + i0 * j + jj; ii < i1; ii++, d += j) y[d] = x[s + ii];
+            }
+        }
+
+        private void tile(byte[] x, int xb, byte[] y, int yb, int i0, int i1, int j0, int j1) {
+            for (int ii = i0; ii < i1; ii++) {
+                int d = yb + ii * j;
+                for (int jj = j0; jj < j1; jj++) y[d + jj] = x[xb + jj * i + ii];
+            }
+        }
+
+        private void tile(float[] x, int xb, float[] y, int yb, int i0, int i1, int j0, int j1) {
+            for (int ii = i0; ii < i1; ii++) {
+                int d = yb + ii * j;
+                for (int jj = j0; jj < j1; jj++) y[d + jj] = x[xb + jj * i + ii];
+            }
+        }
+
+        private void tile(int[] x, int xb, int[] y, int yb, int i0, int i1, int j0, int j1) {
+            for (int ii = i0; ii < i1; ii++) {
+                int d = yb + ii * j;
+                for (int jj = j0; jj < j1; jj++) y[d + jj] = x[xb + jj * i + ii];
+            }
+        }
+
+        private void tile(short[] x, int xb, short[] y, int yb, int i0, int i1, int j0, int j1) {
+            for (int ii = i0; ii < i1; ii++) {
+                int d = yb + ii * j;
+                for (int jj = j0; jj < j1; jj++) y[d + jj] = x[xb + jj * i + ii];
+            }
+        }
+
+        private void tile(long[] x, int xb, long[] y, int yb, int i0, int i1, int j0, int j1) {
+            for (int ii = i0; ii < i1; ii++) {
+                int d = yb + ii * j;
+                for (int jj = j0; jj < j1; jj++) y[d + jj] = x[xb + jj * i + ii];
+            }
+        }
+
+        @Override
+        public String variant() { return "reference-tiled" + (k == 1 ? "" : "-k" + k); }
     }
 
     /** Map for an output of shape osh where moving one step along dim i moves srcStride[i] in the input. */
@@ -145,7 +443,7 @@ final class LayoutOps {
             outs[j] = ctx.outputId(j);
             start += sizes[j];
         }
-        return new GatherKernel(ctx.inputId(0), outs, maps, in.type().storage());
+        return gather(ctx, ctx.inputId(0), outs, maps, in.type().storage());
     }
 
     static Kernel slice(PrepareContext ctx) {
@@ -190,7 +488,7 @@ final class LayoutOps {
         ctx.setOutputShape(0, osh);
         checkOut(ctx, osh, in);
         int[] map = Shapes.size(osh) == 0 ? new int[0] : stridedMap(ctx, osh, srcStride, base);
-        return new GatherKernel(ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
+        return gather(ctx, ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
     }
 
     static Kernel identity(PrepareContext ctx) {
@@ -202,7 +500,7 @@ final class LayoutOps {
         reserveMap(ctx, n);
         int[] map = new int[n];
         for (int i = 0; i < n; i++) map[i] = i;
-        return new GatherKernel(ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
+        return gather(ctx, ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
     }
 
     // ---------------------------------------------------------------- RESIZE
@@ -276,7 +574,7 @@ final class LayoutOps {
                 map[i] = src;
                 for (int d = r - 1; d >= 0; d--) { if (++pos[d] < sizes[d]) break; pos[d] = 0; }
             }
-            return new GatherKernel(ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
+            return gather(ctx, ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
         }
         if (!mode.equals("linear")) throw ctx.unsupported("Resize mode '" + mode + "' (nearest and linear are supported)");
         if (in.type() != DataType.FLOAT32) throw ctx.unsupported("linear Resize of " + in.type().lowerName() + " (float32 only)");
