@@ -8,6 +8,7 @@ import dev.octet.core.Attributes;
 import dev.octet.core.DataType;
 import dev.octet.core.Graph;
 import dev.octet.core.Interpreter;
+import dev.octet.core.KernelMode;
 import dev.octet.core.Model;
 import dev.octet.core.Ops;
 import dev.octet.core.ModelOptions;
@@ -355,5 +356,76 @@ class LayoutKernelsRandomTest {
                     new Object[] {y}, "resize x" + f + " " + t + " " + Arrays.toString(s));
         }
         assertEquals(400, cases);
+    }
+
+    @Test
+    void quantizeAndDequantizeLinearMatchElementModelAtEveryThreadCount() {
+        Random r = new Random(0x0DD);
+        int cases = 0;
+        for (int c = 0; c < 200; c++) {
+            int rank = 1 + r.nextInt(4);
+            int[] s = shape(r, rank, maxSize(r));
+            int n = Shapes.size(s);
+            boolean perAxis = r.nextBoolean();
+            int axis = r.nextInt(rank);
+            int channels = perAxis ? s[axis] : 1;
+            int inner = 1;
+            if (perAxis) for (int d = axis + 1; d < rank; d++) inner *= s[d];
+            else inner = n;
+            boolean quantize = r.nextBoolean();
+            DataType q8 = r.nextBoolean() ? DataType.UINT8 : DataType.INT8;
+            DataType qt = !quantize && r.nextInt(4) == 0 ? DataType.INT32 : q8;
+            float[] scale = new float[channels];
+            int[] zp = new int[channels];
+            for (int k = 0; k < channels; k++) {
+                scale[k] = 0.001f + r.nextFloat() * 0.1f;
+                zp[k] = qt == DataType.UINT8 ? r.nextInt(256) : qt == DataType.INT8 ? r.nextInt(256) - 128 : r.nextInt(2000) - 1000;
+            }
+            Object x = quantize ? data(r, DataType.FLOAT32, n) : data(r, qt, n);
+            if (quantize && r.nextInt(5) == 0) ((float[]) x)[r.nextInt(n)] = Float.NaN;
+            Object y = quantize ? new byte[n] : new float[n];
+            for (int k = 0; k < n; k++) {
+                int ch = (k / inner) % channels;
+                float sc = scale[ch];
+                int z = zp[ch];
+                if (quantize) {
+                    float q = ((float[]) x)[k] / sc;
+                    double rq = Math.rint(q) + z;
+                    int v = (int) Math.max(q8.minValue(), Math.min(q8.maxValue(), rq));
+                    if (Double.isNaN(rq)) v = Math.max(q8.minValue(), Math.min(z, q8.maxValue()));
+                    ((byte[]) y)[k] = (byte) v;
+                } else {
+                    int q = qt == DataType.INT32 ? ((int[]) x)[k] : qt == DataType.UINT8 ? ((byte[]) x)[k] & 0xFF : ((byte[]) x)[k];
+                    ((float[]) y)[k] = (float) (q - z) * sc;
+                }
+            }
+            for (KernelMode mode : KernelMode.values()) {
+                for (int threads : THREADS) {
+                    Graph.Builder b = Graph.builder(Semantics.ONNX, "test");
+                    DataType inT = quantize ? DataType.FLOAT32 : qt, outT = quantize ? q8 : DataType.FLOAT32;
+                    int in = b.addTensor("x", inT, s, QuantParams.NONE, null, false);
+                    b.input(in);
+                    java.nio.ByteBuffer sb = java.nio.ByteBuffer.allocate(4 * channels).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (float f : scale) sb.putFloat(f);
+                    int st = b.addTensor("scale", DataType.FLOAT32, perAxis ? new int[] {channels} : new int[0], QuantParams.NONE, sb.flip(), false);
+                    java.nio.ByteBuffer zb = java.nio.ByteBuffer.allocate((qt == DataType.INT32 ? 4 : 1) * channels).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (int z : zp) { if (qt == DataType.INT32) zb.putInt(z); else zb.put((byte) z); }
+                    int zt = b.addTensor("zp", qt, perAxis ? new int[] {channels} : new int[0], QuantParams.NONE, zb.flip(), false);
+                    int out = b.addTensor("y", outT, s, QuantParams.NONE, null, false);
+                    b.addNode(quantize ? OnnxOps.ONNX_QUANTIZE_LINEAR : OnnxOps.ONNX_DEQUANTIZE_LINEAR, "n", new int[] {in, st, zt}, new int[] {out},
+                            Attributes.builder().put(Ops.ATTR_AXIS, axis).build(), null);
+                    b.output(out);
+                    Model m = Model.compile(b.build(), BuiltinOps.get(), new ModelOptions(mode, threads, dev.octet.core.Limits.DEFAULT));
+                    try (Interpreter it = m.newInterpreter()) {
+                        it.setInput(0, Tensor.of(inT, s, x));
+                        it.run();
+                        assertSame(y, it.output(0), (quantize ? "quantize " : "dequantize ") + qt + " " + Arrays.toString(s) + (perAxis ? " axis " + axis : "")
+                                + " " + mode + " threads " + threads + " (" + m.kernel(0).variant() + ")");
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertEquals(1600, cases);
     }
 }
