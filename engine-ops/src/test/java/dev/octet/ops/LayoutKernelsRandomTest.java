@@ -428,4 +428,84 @@ class LayoutKernelsRandomTest {
         }
         assertEquals(1600, cases);
     }
+
+    /**
+     * TFLite RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR (all kernels: float, uint8 float weights, int8 fixed point,
+     * exact 2x float, nearest) split by output rows: threads 2-4 and SIMD mode give the one-thread reference bytes
+     * (the one-thread reference is checked against TFLite in testdata's ResizePackOracleTest).
+     */
+    @Test
+    void tfliteResizeGivesTheOneThreadBytesAtEveryThreadCount() {
+        Random r = new Random(0x2E5);
+        int cases = 0;
+        for (int c = 0; c < 120; c++) {
+            boolean bilinear = r.nextBoolean();
+            DataType t = TYPES[r.nextInt(3)];
+            int[] s = {1 + r.nextInt(2), 1 + r.nextInt(40), 1 + r.nextInt(40), 1 + r.nextInt(r.nextBoolean() ? 4 : 70)};
+            int oh = r.nextInt(3) == 0 ? 2 * s[1] : 1 + r.nextInt(90), ow = r.nextInt(3) == 0 ? 2 * s[2] : 1 + r.nextInt(90);
+            if (r.nextInt(3) == 0) { oh = 2 * s[1]; ow = 2 * s[2]; }
+            int flags = r.nextInt(3); // none, align_corners, half_pixel_centers
+            Object x = data(r, t, Shapes.size(s));
+            QuantParams q = t.isQuantized8() ? QuantParams.perTensor(0.1f, t == DataType.UINT8 ? 128 : 0) : QuantParams.NONE;
+            Object first = null;
+            for (KernelMode mode : KernelMode.values()) {
+                for (int threads : THREADS) {
+                    Graph.Builder b = Graph.builder(Semantics.TFLITE, "test");
+                    int in = b.addTensor("x", t, s, q, null, false);
+                    b.input(in);
+                    java.nio.ByteBuffer sb = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(oh).putInt(ow).flip();
+                    int size = b.addTensor("size", DataType.INT32, new int[] {2}, QuantParams.NONE, sb, false);
+                    int out = b.addTensor("y", t, new int[] {s[0], oh, ow, s[3]}, q, null, false);
+                    b.addNode(bilinear ? "RESIZE_BILINEAR" : "RESIZE_NEAREST_NEIGHBOR", "n", new int[] {in, size}, new int[] {out},
+                            Attributes.builder().put("align_corners", flags == 1).put("half_pixel_centers", flags == 2).build(), null);
+                    b.output(out);
+                    Model m = Model.compile(b.build(), BuiltinOps.get(), new ModelOptions(mode, threads, dev.octet.core.Limits.DEFAULT));
+                    try (Interpreter it = m.newInterpreter()) {
+                        it.setInput(0, Tensor.of(t, s, q, x));
+                        it.run();
+                        Tensor y = it.output(0);
+                        if (first == null) first = y.data();
+                        else assertSame(first, y, (bilinear ? "bilinear " : "nearest ") + t + " " + Arrays.toString(s) + " -> " + oh + "x" + ow
+                                + " flags " + flags + " " + mode + " threads " + threads + " (" + m.kernel(0).variant() + ")");
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertEquals(960, cases);
+    }
+
+    /** ONNX linear RESIZE (float NHWC) split by output rows: threads 2-4 give the one-thread bytes (checked against ORT in model-loaders). */
+    @Test
+    void onnxLinearResizeGivesTheOneThreadBytesAtEveryThreadCount() {
+        Random r = new Random(0x11E);
+        int cases = 0;
+        String[] coords = {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"};
+        for (int c = 0; c < 60; c++) {
+            int[] s = {1 + r.nextInt(2), 1 + r.nextInt(40), 1 + r.nextInt(40), 1 + r.nextInt(40)};
+            float fh = 0.5f + r.nextInt(6) * 0.5f, fw = 0.5f + r.nextInt(6) * 0.5f;
+            int[] os = {s[0], Math.max(1, (int) (s[1] * fh)), Math.max(1, (int) (s[2] * fw)), s[3]};
+            Object x = data(r, DataType.FLOAT32, Shapes.size(s));
+            Attributes a = Attributes.builder().put(OnnxOps.ATTR_MODE, "linear").put(OnnxOps.ATTR_COORD_MODE, coords[r.nextInt(coords.length)])
+                    .put(OnnxOps.ATTR_SIZES, os).put(OnnxOps.ATTR_SCALES, new float[] {1, fh, fw, 1}).build();
+            Object first = null;
+            for (int threads : THREADS) {
+                Graph.Builder b = Graph.builder(Semantics.ONNX, "test");
+                int in = b.addTensor("x", DataType.FLOAT32, s, QuantParams.NONE, null, false);
+                b.input(in);
+                int out = b.addTensor("y", DataType.FLOAT32, os, QuantParams.NONE, null, false);
+                b.addNode(OnnxOps.RESIZE, "n", new int[] {in}, new int[] {out}, a, null);
+                b.output(out);
+                Model m = Model.compile(b.build(), BuiltinOps.get(), ModelOptions.DEFAULT.withThreads(threads));
+                try (Interpreter it = m.newInterpreter()) {
+                    it.setInput(0, Tensor.of(DataType.FLOAT32, s, x));
+                    it.run();
+                    if (first == null) first = it.output(0).data();
+                    else assertSame(first, it.output(0), "linear resize " + Arrays.toString(s) + " -> " + Arrays.toString(os) + " threads " + threads);
+                }
+                cases++;
+            }
+        }
+        assertEquals(240, cases);
+    }
 }

@@ -419,7 +419,7 @@ final class LayoutOps {
         float[] wy = new float[oh], wx = new float[ow];
         linearTaps(coord, scales[1], oh, ish[1], y0, y1, wy);
         linearTaps(coord, scales[2], ow, ish[2], x0, x1, wx);
-        return new LinearResize(ctx.inputId(0), ctx.outputId(0), ish[0], ish[1], ish[2], ish[3], oh, ow, y0, y1, wy, x0, x1, wx);
+        return new LinearResize(ctx.options().threads(), ctx.inputId(0), ctx.outputId(0), ish[0], ish[1], ish[2], ish[3], oh, ow, y0, y1, wy, x0, x1, wx);
     }
 
     private static void linearTaps(String coord, float scale, int outLen, int inLen, int[] i0, int[] i1, float[] w) {
@@ -433,29 +433,51 @@ final class LayoutOps {
         }
     }
 
-    record LinearResize(int in, int out, int n, int ih, int iw, int c, int oh, int ow,
-                        int[] y0, int[] y1, float[] wy, int[] x0, int[] x1, float[] wx) implements Kernel {
+    /** Linear resize of an NHWC float tensor; output rows (batch-major) split across the intra-op threads. */
+    static final class LinearResize implements Kernel {
+        final int in, out, n, ih, iw, c, oh, ow, parts;
+        final int[] y0, y1, x0, x1;
+        final float[] wy, wx;
+        private final Parallel.Task task = this::part;
+
+        LinearResize(int threads, int in, int out, int n, int ih, int iw, int c, int oh, int ow,
+                     int[] y0, int[] y1, float[] wy, int[] x0, int[] x1, float[] wx) {
+            this.in = in; this.out = out; this.n = n; this.ih = ih; this.iw = iw; this.c = c; this.oh = oh; this.ow = ow;
+            this.y0 = y0; this.y1 = y1; this.wy = wy; this.x0 = x0; this.x1 = x1; this.wx = wx;
+            int p = ExecContext.partsFor(threads, (long) n * oh * ow * c, Gathers.MIN_PART);
+            this.parts = Math.max(1, Math.min(p, n * oh));
+        }
+
         @Override
         public void run(ExecContext ec) {
+            if (parts == 1) part(ec, 0);
+            else ec.parallelFor(parts, task);
+        }
+
+        private void part(ExecContext ec, int p) {
+            int rows = n * oh;
+            int r0 = (int) ((long) rows * p / parts), r1 = (int) ((long) rows * (p + 1) / parts);
             float[] s = ec.floats(in), d = ec.floats(out);
-            int so = ec.offset(in), o = ec.offset(out);
-            for (int b = 0; b < n; b++) {
+            int so = ec.offset(in), o = ec.offset(out) + r0 * ow * c;
+            for (int r = r0; r < r1; r++) {
+                int b = r / oh, y = r % oh;
                 int bb = so + b * ih * iw * c;
-                for (int y = 0; y < oh; y++) {
-                    int r0 = bb + y0[y] * iw * c, r1 = bb + y1[y] * iw * c;
-                    float fy = wy[y];
-                    for (int x = 0; x < ow; x++) {
-                        int a0 = x0[x] * c, a1 = x1[x] * c;
-                        float fx = wx[x];
-                        for (int k = 0; k < c; k++) {
-                            float p00 = s[r0 + a0 + k], p01 = s[r0 + a1 + k], p10 = s[r1 + a0 + k], p11 = s[r1 + a1 + k];
-                            float top = p00 + (p01 - p00) * fx;
-                            float bot = p10 + (p11 - p10) * fx;
-                            d[o++] = top + (bot - top) * fy;
-                        }
+                int ra = bb + y0[y] * iw * c, rb = bb + y1[y] * iw * c;
+                float fy = wy[y];
+                for (int x = 0; x < ow; x++) {
+                    int a0 = x0[x] * c, a1 = x1[x] * c;
+                    float fx = wx[x];
+                    for (int k = 0; k < c; k++) {
+                        float p00 = s[ra + a0 + k], p01 = s[ra + a1 + k], p10 = s[rb + a0 + k], p11 = s[rb + a1 + k];
+                        float top = p00 + (p01 - p00) * fx;
+                        float bot = p10 + (p11 - p10) * fx;
+                        d[o++] = top + (bot - top) * fy;
                     }
                 }
             }
         }
+
+        @Override
+        public String variant() { return "reference-linear"; }
     }
 }
