@@ -101,67 +101,92 @@ public final class Gathers {
     }
 
     /**
-     * A gather made of runs: run r copies len[r] elements from input offset src[r] to output out[r] at dst[r].
-     * Runs longer than {@link #CHUNK} are cut so parts balance; part p copies runs [first[p], first[p + 1]), cut
-     * at load so each part holds about the same number of elements.
+     * A gather made of runs of consecutive elements, grouped: group g copies count[g] runs of len[g] elements, run
+     * k of it from input offset src[g] + k * srcStep[g] to output out[g] at dst[g] + k * dstStep[g] (a split's
+     * channel slices, a slice's rows, a transpose's inner blocks are each one group or a few). Runs longer than
+     * {@link #CHUNK} are cut so parts balance. Part p copies runs from (group firstG[p], run firstK[p]) up to
+     * (firstG[p + 1], firstK[p + 1]), cut at load so each part holds about the same number of elements.
      */
     static final class RunCopyKernel implements Kernel {
         static final int CHUNK = 8192;
         final int input;
-        final int[] outputs, out, src, dst, len, first;
+        final int[] outputs, out, src, dst, len, count, srcStep, dstStep, firstG, firstK;
         final DataType.Storage storage;
         private final Parallel.Task task = this::part;
 
-        private RunCopyKernel(int input, int[] outputs, int[] out, int[] src, int[] dst, int[] len, int[] first, DataType.Storage storage) {
-            this.input = input; this.outputs = outputs; this.out = out; this.src = src; this.dst = dst; this.len = len; this.first = first;
-            this.storage = storage;
+        private RunCopyKernel(int input, int[] outputs, int[][] g, int[] firstG, int[] firstK, DataType.Storage storage) {
+            this.input = input; this.outputs = outputs;
+            this.out = g[0]; this.src = g[1]; this.dst = g[2]; this.len = g[3]; this.count = g[4]; this.srcStep = g[5]; this.dstStep = g[6];
+            this.firstG = firstG; this.firstK = firstK; this.storage = storage;
         }
 
         static RunCopyKernel of(int threads, int input, int[] outputs, int[][] maps, DataType.Storage storage) {
-            int count = 0;
+            // pass 0 counts the groups, pass 1 fills them
+            int groups = 0;
+            int[][] g = null;
             long total = 0;
-            for (int[] m : maps) {
-                total += m.length;
-                int i = 0;
-                while (i < m.length) {
-                    int e = i + 1;
-                    while (e < m.length && m[e] == m[e - 1] + 1) e++;
-                    count += (e - i + CHUNK - 1) / CHUNK;
-                    i = e;
-                }
-            }
-            int[] out = new int[count], src = new int[count], dst = new int[count], len = new int[count];
-            int r = 0;
-            for (int j = 0; j < maps.length; j++) {
-                int[] m = maps[j];
-                int i = 0;
-                while (i < m.length) {
-                    int e = i + 1;
-                    while (e < m.length && m[e] == m[e - 1] + 1) e++;
-                    for (int c = i; c < e; c += CHUNK) {
-                        out[r] = j; src[r] = m[c]; dst[r] = c; len[r] = Math.min(CHUNK, e - c);
-                        r++;
+            for (int pass = 0; pass < 2; pass++) {
+                int n = 0;
+                total = 0;
+                for (int j = 0; j < maps.length; j++) {
+                    int[] m = maps[j];
+                    total += m.length;
+                    int i = 0;
+                    int gLen = -1, gCount = 0, gSrcStep = 0, gDstStep = 0, lastSrc = 0, lastDst = 0;
+                    while (i < m.length) {
+                        int e = i + 1;
+                        while (e < m.length && m[e] == m[e - 1] + 1) e++;
+                        for (int c = i; c < e; c += CHUNK) {
+                            int rs = m[c], rd = c, rl = Math.min(CHUNK, e - c);
+                            if (gLen == rl && (gCount == 1 || (rs - lastSrc == gSrcStep && rd - lastDst == gDstStep))) {
+                                if (gCount == 1) { gSrcStep = rs - lastSrc; gDstStep = rd - lastDst; }
+                                gCount++;
+                                if (pass == 1) { g[4][n - 1] = gCount; g[5][n - 1] = gSrcStep; g[6][n - 1] = gDstStep; }
+                            } else {
+                                if (pass == 1) { g[0][n] = j; g[1][n] = rs; g[2][n] = rd; g[3][n] = rl; g[4][n] = 1; }
+                                n++;
+                                gLen = rl;
+                                gCount = 1;
+                            }
+                            lastSrc = rs;
+                            lastDst = rd;
+                        }
+                        i = e;
                     }
-                    i = e;
                 }
+                if (pass == 0) { groups = n; g = new int[7][n]; }
             }
+            return cut(threads, input, outputs, g, groups, total, storage);
+        }
+
+        private static RunCopyKernel cut(int threads, int input, int[] outputs, int[][] g, int groups, long total, DataType.Storage storage) {
             int parts = ExecContext.partsFor(threads, total, MIN_PART);
-            parts = Math.max(1, Math.min(parts, count));
-            int[] first = new int[parts + 1];
+            int[] firstG = new int[parts + 1], firstK = new int[parts + 1];
+            firstG[parts] = groups;
             long acc = 0;
             int p = 1;
-            for (int k = 0; k < count && p < parts; k++) {
-                acc += len[k];
-                while (p < parts && acc >= total * p / parts) first[p++] = k + 1;
+            for (int q = 0; q < groups && p < parts; q++) {
+                long l = g[3][q];
+                for (int k = 0; k < g[4][q] && p < parts; ) {
+                    // runs of this group before the next boundary
+                    long need = total * p / parts - acc;
+                    long take = need <= 0 ? 0 : Math.min(g[4][q] - k, (need + l - 1) / l);
+                    acc += take * l;
+                    k += (int) take;
+                    if (acc >= total * p / parts) {
+                        firstG[p] = k == g[4][q] ? q + 1 : q;
+                        firstK[p] = k == g[4][q] ? 0 : k;
+                        p++;
+                    }
+                }
             }
-            while (p < parts) first[p++] = count;
-            first[parts] = count;
-            return new RunCopyKernel(input, outputs, out, src, dst, len, first, storage);
+            while (p < parts) { firstG[p] = groups; firstK[p] = 0; p++; }
+            return new RunCopyKernel(input, outputs, g, firstG, firstK, storage);
         }
 
         @Override
         public void run(ExecContext ec) {
-            int parts = first.length - 1;
+            int parts = firstG.length - 1;
             if (parts == 1) part(ec, 0);
             else ec.parallelFor(parts, task);
         }
@@ -169,20 +194,23 @@ public final class Gathers {
         private void part(ExecContext ec, int p) {
             int io = ec.offset(input);
             Object x = Copies.array(ec, input, storage);
-            int j = -1, oo = 0;
-            Object y = null;
-            for (int r = first[p], e = first[p + 1]; r < e; r++) {
-                if (out[r] != j) {
-                    j = out[r];
-                    y = Copies.array(ec, outputs[j], storage);
-                    oo = ec.offset(outputs[j]);
+            int g0 = firstG[p], g1 = firstG[p + 1];
+            for (int q = g0; q <= g1 && q < out.length; q++) {
+                int k0 = q == g0 ? firstK[p] : 0, k1 = q == g1 ? firstK[p + 1] : count[q];
+                if (k0 >= k1) continue;
+                Object y = Copies.array(ec, outputs[out[q]], storage);
+                int l = len[q], ss = srcStep[q], ds = dstStep[q];
+                int s = io + src[q] + k0 * ss, d = ec.offset(outputs[out[q]]) + dst[q] + k0 * ds;
+                if (storage == DataType.Storage.BYTE) {
+                    byte[] xb = (byte[]) x, yb = (byte[]) y;
+                    for (int k = k0; k < k1; k++, s += ss, d += ds) Copies.bytes(xb, s, yb, d, l);
+                } else {
+                    for (int k = k0; k < k1; k++, s += ss, d += ds) System.arraycopy(x, s, y, d, l);
                 }
-                Copies.any(x, io + src[r], y, oo + dst[r], len[r]);
             }
         }
 
         @Override
         public String variant() { return "reference-runs"; }
     }
-
 }
