@@ -508,4 +508,54 @@ class LayoutKernelsRandomTest {
         }
         assertEquals(240, cases);
     }
+
+    /**
+     * MEAN (float and 8-bit, every requantization path: global pool uint8/int8, equal parameters, float rescale)
+     * split over output columns or rows: threads 2-4 give the one-thread bytes (the one-thread kernel is checked
+     * against TFLite in MeanOpTest and testdata's SingleOpOracleTest).
+     */
+    @Test
+    void meanGivesTheOneThreadBytesAtEveryThreadCount() {
+        Random r = new Random(0x3EA);
+        int cases = 0, split = 0;
+        for (int c = 0; c < 150; c++) {
+            int rank = 2 + r.nextInt(3);
+            int[] s = shape(r, rank, r.nextBoolean() ? 300_000 : 60_000);
+            DataType t = TYPES[r.nextInt(3)];
+            int[] axes;
+            boolean keep = r.nextBoolean();
+            if (rank == 4 && r.nextBoolean()) { axes = new int[] {1, 2}; keep = true; }
+            else {
+                int a0 = r.nextInt(rank), a1 = Math.min(rank - 1, a0 + r.nextInt(2));
+                axes = a0 == a1 ? new int[] {a0} : new int[] {a0, a1};
+            }
+            QuantParams qi = t.isQuantized8() ? QuantParams.perTensor(0.05f + r.nextFloat() * 0.1f, t == DataType.UINT8 ? r.nextInt(256) : r.nextInt(256) - 128) : QuantParams.NONE;
+            QuantParams qo = !t.isQuantized8() ? QuantParams.NONE : r.nextInt(3) == 0 ? qi
+                    : QuantParams.perTensor(0.05f + r.nextFloat() * 0.1f, t == DataType.UINT8 ? r.nextInt(256) : r.nextInt(256) - 128);
+            Object x = data(r, t, Shapes.size(s));
+            Object first = null;
+            for (int threads : THREADS) {
+                Graph.Builder b = Graph.builder(Semantics.TFLITE, "test");
+                int in = b.addTensor("x", t, s, qi, null, false);
+                b.input(in);
+                java.nio.ByteBuffer ab = java.nio.ByteBuffer.allocate(4 * axes.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (int a : axes) ab.putInt(a);
+                int at = b.addTensor("axes", DataType.INT32, new int[] {axes.length}, QuantParams.NONE, ab.flip(), false);
+                int out = b.addTensor("y", t, new int[0], qo, null, false);
+                b.addNode(Ops.MEAN, "n", new int[] {in, at}, new int[] {out}, Attributes.builder().put(Ops.ATTR_KEEP_DIMS, keep).build(), null);
+                b.output(out);
+                Model m = Model.compile(b.build(), BuiltinOps.get(), new ModelOptions(KernelMode.REFERENCE, threads, dev.octet.core.Limits.DEFAULT));
+                try (Interpreter it = m.newInterpreter()) {
+                    it.setInput(0, Tensor.of(t, s, qi, x));
+                    it.run();
+                    if (m.kernel(0).variant().startsWith("reference-split")) split++;
+                    if (first == null) first = it.output(0).data();
+                    else assertSame(first, it.output(0), "mean " + t + " " + Arrays.toString(s) + " axes " + Arrays.toString(axes) + " threads " + threads);
+                }
+                cases++;
+            }
+        }
+        assertEquals(600, cases);
+        assertTrue(split > 50, split + " split runs"); // the split path really ran
+    }
 }
