@@ -196,7 +196,12 @@ final class ShapeOps {
     }
 
     private static final class ConcatKernel implements Kernel {
-        static final int COPY = 0, BYTE_REQUANT = 1, BYTE_CLAMP = 2, FLOAT_CLAMP = 3, INT_CLAMP = 4;
+        static final int COPY = 0, BYTE_TABLE = 1, FLOAT_CLAMP = 3, INT_CLAMP = 4;
+        /**
+         * Per 8-bit input that is not a plain copy: its output code for each of the 256 input codes (index: the raw
+         * byte &amp; 0xFF), computed at load with the requantization and clamps of {@link #code}.
+         */
+        final byte[][] tables;
         final DataType type;
         final DataType.Storage storage;
         final int[] ins, axisDims, rowLen, colStart, mode;
@@ -232,7 +237,7 @@ final class ShapeOps {
                 c += rowLen[i];
                 mode[i] = switch (type) {
                     case FLOAT32 -> flo == Float.NEGATIVE_INFINITY && fhi == Float.POSITIVE_INFINITY ? COPY : FLOAT_CLAMP;
-                    case UINT8, INT8 -> requant[i] ? BYTE_REQUANT : (lo <= type.minValue() && hi >= type.maxValue() ? COPY : BYTE_CLAMP);
+                    case UINT8, INT8 -> requant[i] || lo > type.minValue() || hi < type.maxValue() ? BYTE_TABLE : COPY;
                     case INT32 -> lo == Integer.MIN_VALUE && hi == Integer.MAX_VALUE ? COPY : INT_CLAMP;
                     default -> COPY;
                 };
@@ -240,6 +245,12 @@ final class ShapeOps {
             }
             this.outRow = c;
             this.allCopy = all;
+            this.tables = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                if (mode[i] != BYTE_TABLE) continue;
+                tables[i] = new byte[256];
+                for (int b = 0; b < 256; b++) tables[i][b] = (byte) code(i, type == DataType.UINT8 ? b : (byte) b);
+            }
             long total = (long) outer * c;
             this.parts = ExecContext.partsFor(threads, total, 16384);
             this.byRows = outer >= 4L * parts;
@@ -288,12 +299,10 @@ final class ShapeOps {
                         if (len == full && full == outRow) Copies.any(x, src, y, dst, len * (k1 - k0));
                         else for (int k = k0; k < k1; k++, src += full, dst += outRow) Copies.any(x, src, y, dst, len);
                     }
-                    case BYTE_REQUANT -> requantRows((byte[]) x, src, full, (byte[]) y, dst, len, k1 - k0, sb[0][i], sb[1][i]);
-                    case BYTE_CLAMP -> {
-                        byte[] xb = (byte[]) x, yb = (byte[]) y;
-                        int mask = type == DataType.UINT8 ? 0xFF : -1;
+                    case BYTE_TABLE -> {
+                        byte[] xb = (byte[]) x, yb = (byte[]) y, tb = tables[i];
                         for (int k = k0; k < k1; k++, src += full, dst += outRow) {
-                            for (int e = 0; e < len; e++) yb[dst + e] = (byte) QuantMath.clamp(xb[src + e] & mask, lo, hi);
+                            for (int e = 0; e < len; e++) yb[dst + e] = tb[xb[src + e] & 0xFF];
                         }
                     }
                     case FLOAT_CLAMP -> {
@@ -316,17 +325,18 @@ final class ShapeOps {
             }
         }
 
-        /** TFLite's requantizing concatenation: round_half_away(q * scale + bias) + zp, saturated, then the activation. */
-        private void requantRows(byte[] x, int src, int full, byte[] y, int dst, int len, int rows, float scale, float bias) {
-            int mask = type == DataType.UINT8 ? 0xFF : -1;
-            int qmin = type.minValue(), qmax = type.maxValue();
-            for (int k = 0; k < rows; k++, src += full, dst += outRow) {
-                for (int e = 0; e < len; e++) {
-                    int v = (int) QuantMath.roundHalfAway((x[src + e] & mask) * scale + bias) + outZp;
-                    v = v < qmin ? qmin : (v > qmax ? qmax : v);
-                    y[dst + e] = (byte) (v < lo ? lo : (v > hi ? hi : v));
-                }
+        /**
+         * The output code of 8-bit input i for input code q: TFLite's requantizing concatenation
+         * round_half_away(q * scale + bias) + zp saturated to the type (when input i's parameters differ from the
+         * output's), then the activation clamp.
+         */
+        private int code(int i, int q) {
+            int v = q;
+            if (requant[i]) {
+                v = (int) QuantMath.roundHalfAway(q * sb[0][i] + sb[1][i]) + outZp;
+                v = QuantMath.clamp(v, type.minValue(), type.maxValue());
             }
+            return QuantMath.clamp(v, lo, hi);
         }
 
         @Override
