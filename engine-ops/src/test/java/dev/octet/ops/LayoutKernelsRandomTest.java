@@ -234,6 +234,8 @@ class LayoutKernelsRandomTest {
             if (r.nextInt(3) == 0 && rank == 4) perm = r.nextBoolean() ? new int[] {0, 2, 3, 1} : new int[] {0, 3, 1, 2};
             else for (int i = rank - 1; i > 0; i--) { int j = r.nextInt(i + 1); int tmp = perm[i]; perm[i] = perm[j]; perm[j] = tmp; }
             if (r.nextInt(4) == 0 && rank >= 2) s[perm[rank - 1]] = 1 + r.nextInt(3); // short inner runs
+            else if (r.nextInt(4) == 0 && rank >= 2) s[perm[rank - 1]] = 8 * (1 + r.nextInt(3)); // few input rows, multiple of 8
+            if (r.nextInt(8) == 0) s = shape(r, rank, 300_000); // no forced dims at all
             DataType t = TYPES[r.nextInt(TYPES.length)];
             Object x = data(r, t, Shapes.size(s));
             int[] os = new int[rank];

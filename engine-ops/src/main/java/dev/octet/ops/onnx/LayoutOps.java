@@ -121,6 +121,8 @@ final class LayoutOps {
      * same bytes for any split.
      */
     static final class TransposeKernel implements Kernel {
+        private static final java.lang.invoke.VarHandle LONGS =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
         static final int TILE = 32;
         /** Few input rows (j): blocks of WIDE output rows, each input row read along the block in turn. */
         static final int WIDE = 1024, FEW = 16;
@@ -180,6 +182,28 @@ final class LayoutOps {
         }
 
         private void rows(byte[] x, int xb, byte[] y, int yb, int i0, int i1) {
+            if (j == 3) {
+                // three planes (RGB): one output row of three bytes per step
+                int s0 = xb, s1 = xb + i, s2 = xb + 2 * i;
+                for (int ii = i0, d = yb + i0 * 3; ii < i1; ii++, d += 3) {
+                    y[d] = x[s0 + ii];
+                    y[d + 1] = x[s1 + ii];
+                    y[d + 2] = x[s2 + ii];
+                }
+                return;
+            }
+            if ((j & 7) == 0) {
+                // eight input rows at a time packed into one little-endian long per output row
+                for (int g = 0; g < j; g += 8) {
+                    int s = xb + g * i;
+                    for (int ii = i0, d = yb + i0 * j + g; ii < i1; ii++, d += j) {
+                        long v = 0;
+                        for (int t = 0, q = s + ii; t < 8; t++, q += i) v |= (x[q] & 0xFFL) << (8 * t);
+                        LONGS.set(y, d, v);
+                    }
+                }
+                return;
+            }
             for (int jj = 0; jj < j; jj++) {
                 int s = xb + jj * i;
                 for (int ii = i0, d = yb + i0 * j + jj; ii < i1; ii++, d += j) y[d] = x[s + ii];
