@@ -560,4 +560,43 @@ class LayoutKernelsRandomTest {
         assertEquals(600, cases);
         assertTrue(split > 50, split + " split runs"); // the split path really ran
     }
+
+    /** LOOKUP_TABLE (reference and SIMD) and LOOKUP_TABLE2 against the table lookup written here, at 1-4 threads. */
+    @Test
+    void lookupTablesMatchElementModelAtEveryThreadCount() {
+        Random r = new Random(0x1B7);
+        int cases = 0;
+        for (int c = 0; c < 60; c++) {
+            int[] s = shape(r, 1 + r.nextInt(4), maxSize(r));
+            int n = Shapes.size(s);
+            boolean two = r.nextBoolean();
+            DataType t = r.nextBoolean() ? DataType.UINT8 : DataType.INT8;
+            byte[] table = new byte[two ? 65536 : 256];
+            r.nextBytes(table);
+            byte[] a = (byte[]) data(r, t, n), b = (byte[]) data(r, t, n), y = new byte[n];
+            for (int k = 0; k < n; k++) y[k] = two ? table[(a[k] & 0xFF) << 8 | b[k] & 0xFF] : table[a[k] & 0xFF];
+            for (KernelMode mode : KernelMode.values()) {
+                for (int threads : THREADS) {
+                    Graph.Builder g = Graph.builder(Semantics.ONNX, "test");
+                    int ia = g.addTensor("a", t, s, QuantParams.NONE, null, false);
+                    g.input(ia);
+                    int ib = -1;
+                    if (two) { ib = g.addTensor("b", t, s, QuantParams.NONE, null, false); g.input(ib); }
+                    int it = g.addTensor("table", t, new int[] {table.length}, QuantParams.NONE, java.nio.ByteBuffer.wrap(table), false);
+                    int out = g.addTensor("y", t, s, QuantParams.NONE, null, false);
+                    g.addNode(two ? OnnxOps.LOOKUP_TABLE2 : OnnxOps.LOOKUP_TABLE, "n", two ? new int[] {ia, ib, it} : new int[] {ia, it}, new int[] {out}, Attributes.builder().build(), null);
+                    g.output(out);
+                    Model m = Model.compile(g.build(), BuiltinOps.get(), new ModelOptions(mode, threads, dev.octet.core.Limits.DEFAULT));
+                    try (Interpreter in = m.newInterpreter()) {
+                        in.setInput(0, Tensor.of(t, s, a));
+                        if (two) in.setInput(1, Tensor.of(t, s, b));
+                        in.run();
+                        assertSame(y, in.output(0), (two ? "lut2 " : "lut ") + t + " " + Arrays.toString(s) + " " + mode + " threads " + threads + " (" + m.kernel(0).variant() + ")");
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertEquals(480, cases);
+    }
 }
