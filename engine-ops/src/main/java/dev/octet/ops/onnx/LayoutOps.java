@@ -126,7 +126,8 @@ final class LayoutOps {
         static final int TILE = 32;
         /** Few input rows (j): blocks of WIDE output rows, each input row read along the block in turn. */
         static final int WIDE = 1024, FEW = 16;
-        final int in, out, b, j, i, k, iTile, iBlocks, units, parts;
+        /** Tiled path: the j tiles of a (batch, i block) unit are cut into jChunks ranges when there are few units. */
+        final int in, out, b, j, i, k, iTile, iBlocks, jTiles, jChunks, units, parts;
         final DataType.Storage storage;
         private final Parallel.Task task = this::part;
 
@@ -134,8 +135,11 @@ final class LayoutOps {
             this.in = in; this.out = out; this.storage = storage; this.b = b; this.j = j; this.i = i; this.k = k;
             this.iTile = k == 1 && j <= FEW ? WIDE : TILE;
             this.iBlocks = (i + iTile - 1) / iTile;
-            this.units = b * iBlocks;
+            this.jTiles = (j + TILE - 1) / TILE;
             int p = ExecContext.partsFor(threads, (long) b * j * i * k, MIN_PART);
+            long bi = (long) b * iBlocks;
+            this.jChunks = iTile == WIDE || bi >= 4L * p ? 1 : (int) Math.max(1, Math.min(jTiles, (4L * p + bi - 1) / bi));
+            this.units = (int) (bi * jChunks);
             this.parts = Math.max(1, Math.min(p, units));
         }
 
@@ -150,7 +154,8 @@ final class LayoutOps {
             Object x = Copies.array(ec, in, storage), y = Copies.array(ec, out, storage);
             int xo = ec.offset(in), yo = ec.offset(out);
             for (int u = u0; u < u1; u++) {
-                int bb = u / iBlocks, i0 = (u % iBlocks) * iTile, i1 = Math.min(i, i0 + iTile);
+                int jc = u % jChunks, ub = u / jChunks;
+                int bb = ub / iBlocks, i0 = (ub % iBlocks) * iTile, i1 = Math.min(i, i0 + iTile);
                 int xb = xo + bb * j * i * k, yb = yo + bb * i * j * k;
                 if (iTile == WIDE) {
                     switch (storage) {
@@ -162,8 +167,9 @@ final class LayoutOps {
                     }
                     continue;
                 }
-                for (int j0 = 0; j0 < j; j0 += TILE) {
-                    int j1 = Math.min(j, j0 + TILE);
+                int jEnd = Math.min(j, (int) ((long) jTiles * (jc + 1) / jChunks) * TILE);
+                for (int j0 = (int) ((long) jTiles * jc / jChunks) * TILE; j0 < jEnd; j0 += TILE) {
+                    int j1 = Math.min(jEnd, j0 + TILE);
                     if (k == 1) {
                         switch (storage) {
                             case BYTE -> tile((byte[]) x, xb, (byte[]) y, yb, i0, i1, j0, j1);
