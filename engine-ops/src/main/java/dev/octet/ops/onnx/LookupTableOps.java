@@ -1,6 +1,8 @@
 package dev.octet.ops.onnx;
 
 import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
+import dev.octet.core.Parallel;
 import dev.octet.core.Kernel;
 import dev.octet.core.PrepareContext;
 import dev.octet.core.TensorInfo;
@@ -37,21 +39,41 @@ public final class LookupTableOps {
 
     static Kernel create(PrepareContext ctx) {
         byte[] table = table(ctx);
-        int i = ctx.inputId(0), o = ctx.outputId(0), n = ctx.input(0).size();
-        int parts = Math.max(1, n / MIN_PART);
-        return ec -> {
-            byte[] xb = ec.bytes(i), yb = ec.bytes(o);
-            int xo = ec.offset(i), yo = ec.offset(o);
-            int p = Math.min(parts, ec.threads());
-            if (p <= 1) {
-                for (int k = 0; k < n; k++) yb[yo + k] = table[xb[xo + k] & 0xFF];
+        return new Lut(ctx.options().threads(), ctx.inputId(0), -1, ctx.outputId(0), ctx.input(0).size(), table);
+    }
+
+    /**
+     * LOOKUP_TABLE (b &lt; 0) or LOOKUP_TABLE2: part p maps elements [n*p/parts, n*(p+1)/parts) (parts from
+     * {@link ExecContext#partsFor}, fixed at load).
+     */
+    static final class Lut implements Kernel {
+        final int a, b, o, n, parts;
+        final byte[] table;
+        private final Parallel.Task task = this::part;
+
+        Lut(int threads, int a, int b, int o, int n, byte[] table) {
+            this.a = a; this.b = b; this.o = o; this.n = n; this.table = table;
+            this.parts = ExecContext.partsFor(threads, n, MIN_PART);
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            if (parts == 1) part(ec, 0);
+            else ec.parallelFor(parts, task);
+        }
+
+        private void part(ExecContext ec, int p) {
+            int s = (int) ((long) n * p / parts), e = (int) ((long) n * (p + 1) / parts);
+            byte[] ab = ec.bytes(a), yb = ec.bytes(o);
+            int ao = ec.offset(a), yo = ec.offset(o);
+            if (b < 0) {
+                for (int k = s; k < e; k++) yb[yo + k] = table[ab[ao + k] & 0xFF];
                 return;
             }
-            ec.parallelFor(p, part -> {
-                int s = (int) ((long) n * part / p), e = (int) ((long) n * (part + 1) / p);
-                for (int k = s; k < e; k++) yb[yo + k] = table[xb[xo + k] & 0xFF];
-            });
-        };
+            byte[] bb = ec.bytes(b);
+            int bo = ec.offset(b);
+            for (int k = s; k < e; k++) yb[yo + k] = table[(ab[ao + k] & 0xFF) << 8 | bb[bo + k] & 0xFF];
+        }
     }
 
     /** Validates a LOOKUP_TABLE2 node and returns the packed 65536-byte table. */
@@ -72,20 +94,6 @@ public final class LookupTableOps {
 
     static Kernel create2(PrepareContext ctx) {
         byte[] table = table2(ctx);
-        int ia = ctx.inputId(0), ib = ctx.inputId(1), o = ctx.outputId(0), n = ctx.input(0).size();
-        int parts = Math.max(1, n / MIN_PART);
-        return ec -> {
-            byte[] ab = ec.bytes(ia), bb = ec.bytes(ib), yb = ec.bytes(o);
-            int ao = ec.offset(ia), bo = ec.offset(ib), yo = ec.offset(o);
-            int p = Math.min(parts, ec.threads());
-            if (p <= 1) {
-                for (int k = 0; k < n; k++) yb[yo + k] = table[(ab[ao + k] & 0xFF) << 8 | bb[bo + k] & 0xFF];
-                return;
-            }
-            ec.parallelFor(p, part -> {
-                int s = (int) ((long) n * part / p), e = (int) ((long) n * (part + 1) / p);
-                for (int k = s; k < e; k++) yb[yo + k] = table[(ab[ao + k] & 0xFF) << 8 | bb[bo + k] & 0xFF];
-            });
-        };
+        return new Lut(ctx.options().threads(), ctx.inputId(0), ctx.inputId(1), ctx.outputId(0), ctx.input(0).size(), table);
     }
 }

@@ -1,6 +1,8 @@
 package dev.octet.ops.onnx;
 
 import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
+import dev.octet.core.Parallel;
 import dev.octet.core.Kernel;
 import dev.octet.core.Ops;
 import dev.octet.core.PrepareContext;
@@ -56,27 +58,94 @@ final class QdqOps {
         if (!ot.isQuantized8()) throw ctx.unsupported("QuantizeLinear to " + ot.lowerName() + " (int8/uint8 only)");
         Params p = params(ctx, x);
         ctx.setOutputShape(0, x.shape());
-        int lo = ot.minValue(), hi = ot.maxValue();
-        int i = ctx.inputId(0), o = ctx.outputId(0);
-        return ec -> {
-            float[] xs = ec.floats(i);
-            byte[] ys = ec.bytes(o);
-            int xo = ec.offset(i), yo = ec.offset(o);
-            int k = 0;
-            for (int a = 0; a < p.outer; a++) {
-                for (int c = 0; c < p.channels; c++) {
-                    float s = p.scale[c];
-                    int z = p.zp[c];
-                    for (int b = 0; b < p.inner; b++, k++) {
-                        float q = xs[xo + k] / s;
-                        double rq = Math.rint(q) + z;
-                        int v = rq < lo ? lo : (rq > hi ? hi : (int) rq);
-                        if (Double.isNaN(rq)) v = z < lo ? lo : Math.min(z, hi);
-                        ys[yo + k] = (byte) v;
-                    }
-                }
+        return new QuantizeKernel(ctx.options().threads(), ctx.inputId(0), ctx.outputId(0), p, ot.minValue(), ot.maxValue());
+    }
+
+    /** Elements below which a (de)quantization runs on the calling thread; above, parts of at least this many. */
+    static final int MIN_PART = 32768;
+
+    /**
+     * Parts of a (de)quantization: part p converts elements [n*p/parts, n*(p+1)/parts) of the flat tensor, each
+     * with its own channel's scale and zero point, so the result does not depend on the split.
+     */
+    abstract static class QdqKernel implements Kernel {
+        final int in, out, n, parts;
+        final Params p;
+        private final Parallel.Task task = this::part;
+
+        QdqKernel(int threads, int in, int out, Params p) {
+            this.in = in; this.out = out; this.p = p;
+            this.n = p.outer * p.channels * p.inner;
+            this.parts = ExecContext.partsFor(threads, n, MIN_PART);
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            if (parts == 1) part(ec, 0);
+            else ec.parallelFor(parts, task);
+        }
+
+        private void part(ExecContext ec, int part) {
+            int e0 = (int) ((long) n * part / parts), e1 = (int) ((long) n * (part + 1) / parts);
+            int k = e0;
+            while (k < e1) {
+                int row = k / p.inner, c = row % p.channels;
+                int end = (int) Math.min(e1, (long) (row + 1) * p.inner);
+                range(ec, k, end, p.scale[c], p.zp[c]);
+                k = end;
             }
-        };
+        }
+
+        /** Converts elements [s, e), all of one channel. */
+        abstract void range(ExecContext ec, int s, int e, float scale, int z);
+    }
+
+    static final class QuantizeKernel extends QdqKernel {
+        final int lo, hi;
+
+        QuantizeKernel(int threads, int in, int out, Params p, int lo, int hi) {
+            super(threads, in, out, p);
+            this.lo = lo; this.hi = hi;
+        }
+
+        @Override
+        void range(ExecContext ec, int st, int e, float s, int z) {
+            float[] xs = ec.floats(in);
+            byte[] ys = ec.bytes(out);
+            int xo = ec.offset(in), yo = ec.offset(out);
+            for (int k = st; k < e; k++) {
+                float q = xs[xo + k] / s;
+                double rq = Math.rint(q) + z;
+                int v = rq < lo ? lo : (rq > hi ? hi : (int) rq);
+                if (Double.isNaN(rq)) v = z < lo ? lo : Math.min(z, hi);
+                ys[yo + k] = (byte) v;
+            }
+        }
+    }
+
+    static final class DequantizeKernel extends QdqKernel {
+        final boolean u8, i32;
+
+        DequantizeKernel(int threads, int in, int out, Params p, boolean u8, boolean i32) {
+            super(threads, in, out, p);
+            this.u8 = u8; this.i32 = i32;
+        }
+
+        @Override
+        void range(ExecContext ec, int st, int e, float s, int z) {
+            float[] ys = ec.floats(out);
+            int xo = ec.offset(in), yo = ec.offset(out);
+            if (i32) {
+                int[] xi = ec.ints(in);
+                for (int k = st; k < e; k++) ys[yo + k] = (float) (xi[xo + k] - z) * s;
+            } else if (u8) {
+                byte[] xb = ec.bytes(in);
+                for (int k = st; k < e; k++) ys[yo + k] = (float) ((xb[xo + k] & 0xFF) - z) * s;
+            } else {
+                byte[] xb = ec.bytes(in);
+                for (int k = st; k < e; k++) ys[yo + k] = (float) (xb[xo + k] - z) * s;
+            }
+        }
     }
 
     static Kernel dequantize(PrepareContext ctx) {
@@ -88,24 +157,6 @@ final class QdqOps {
         if (ctx.output(0).type() != DataType.FLOAT32) throw ctx.invalid("output must be float32");
         Params p = params(ctx, x);
         ctx.setOutputShape(0, x.shape());
-        int i = ctx.inputId(0), o = ctx.outputId(0);
-        boolean u8 = it == DataType.UINT8, i32 = it == DataType.INT32;
-        return ec -> {
-            float[] ys = ec.floats(o);
-            int xo = ec.offset(i), yo = ec.offset(o);
-            byte[] xb = i32 ? null : ec.bytes(i);
-            int[] xi = i32 ? ec.ints(i) : null;
-            int k = 0;
-            for (int a = 0; a < p.outer; a++) {
-                for (int c = 0; c < p.channels; c++) {
-                    float s = p.scale[c];
-                    int z = p.zp[c];
-                    for (int b = 0; b < p.inner; b++, k++) {
-                        int q = i32 ? xi[xo + k] : (u8 ? xb[xo + k] & 0xFF : xb[xo + k]);
-                        ys[yo + k] = (float) (q - z) * s;
-                    }
-                }
-            }
-        };
+        return new DequantizeKernel(ctx.options().threads(), ctx.inputId(0), ctx.outputId(0), p, it == DataType.UINT8, it == DataType.INT32);
     }
 }

@@ -172,7 +172,7 @@ final class IndexOps {
         int total = Shapes.size(full);
         ctx.options().limits().checkTensorBytes(ctx.node().describe() + " index map", (long) total * 4);
         int[] map = total == 0 ? new int[0] : Shapes.stridedIndexMap(full, srcStride, base);
-        return new MapCopy(ctx.inputId(0), ctx.outputId(0), map, in.type().storage());
+        return Gathers.of(ctx.options().threads(), ctx.inputId(0), new int[] {ctx.outputId(0)}, new int[][] {map}, in.type().storage());
     }
 
     /** TFLite's StartForAxis. */
@@ -191,20 +191,5 @@ final class IndexOps {
         if (masked) stop = stride > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE;
         if (stop < 0) stop += dim;
         return (int) (stride > 0 ? Math.max(0, Math.min(dim, stop)) : Math.max(-1, Math.min(dim - 1, stop)));
-    }
-
-    /** out[i] = in[map[i]]. */
-    record MapCopy(int in, int out, int[] map, DataType.Storage storage) implements Kernel {
-        @Override
-        public void run(ExecContext ec) {
-            int io = ec.offset(in), oo = ec.offset(out), n = map.length;
-            switch (storage) {
-                case BYTE -> { byte[] s = ec.bytes(in), d = ec.bytes(out); for (int i = 0; i < n; i++) d[oo + i] = s[io + map[i]]; }
-                case SHORT -> { short[] s = ec.shorts(in), d = ec.shorts(out); for (int i = 0; i < n; i++) d[oo + i] = s[io + map[i]]; }
-                case INT -> { int[] s = ec.ints(in), d = ec.ints(out); for (int i = 0; i < n; i++) d[oo + i] = s[io + map[i]]; }
-                case LONG -> { long[] s = ec.longs(in), d = ec.longs(out); for (int i = 0; i < n; i++) d[oo + i] = s[io + map[i]]; }
-                case FLOAT -> { float[] s = ec.floats(in), d = ec.floats(out); for (int i = 0; i < n; i++) d[oo + i] = s[io + map[i]]; }
-            }
-        }
     }
 }

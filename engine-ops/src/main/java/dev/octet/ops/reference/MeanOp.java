@@ -76,10 +76,10 @@ final class MeanOp {
             case FLOAT32 -> {
                 if (rawAxes.length == 1 && rawAxes[0] == rank - 1) {
                     // TFLite's optimized MeanGeneral: Eigen column sums over the contiguous last axis
-                    return new MeanKernel(t, 5, dims, outStrides, outSize, count, ii, io, 0, 0, 0, 0, 0f, 0f);
+                    return new MeanKernel(ctx.options().threads(), t, 5, dims, outStrides, outSize, count, ii, io, 0, 0, 0, 0, 0f, 0f);
                 }
                 ctx.requestScratch(DataType.Storage.FLOAT, outSize);
-                return new MeanKernel(t, 0, dims, outStrides, outSize, count, ii, io, 0, 0, 0, 0, 0f, 0f);
+                return new MeanKernel(ctx.options().threads(), t, 0, dims, outStrides, outSize, count, ii, io, 0, 0, 0, 0, 0f, 0f);
             }
             case UINT8, INT8 -> {
                 QuantParams qi = Checks.perTensor(ctx, in, "input"), qo = Checks.perTensor(ctx, out, "output");
@@ -89,7 +89,7 @@ final class MeanOp {
                 if (globalPool && t == DataType.INT8) {
                     // zero point removed before the sum; rescale by in/out scale, then divide by the count rounding half away
                     int[] m = QuantMath.quantizeMultiplier((double) qi.scale() / (double) qo.scale());
-                    return new MeanKernel(t, 4, dims, outStrides, outSize, count, ii, io, m[0], m[1], qi.zeroPoint(), qo.zeroPoint(), 0f, 0f);
+                    return new MeanKernel(ctx.options().threads(), t, 4, dims, outStrides, outSize, count, ii, io, m[0], m[1], qi.zeroPoint(), qo.zeroPoint(), 0f, 0f);
                 }
                 if (globalPool) {
                     float numElements = (float) (s[1] * s[2]);
@@ -98,14 +98,14 @@ final class MeanOp {
                     int bias = qo.zeroPoint() - (int) temp;
                     float realScale = qi.scale() / (numElements * qo.scale());
                     int[] m = QuantMath.quantizeMultiplier(realScale);
-                    return new MeanKernel(t, 1, dims, outStrides, outSize, count, ii, io, m[0], m[1], bias, 0, 0f, 0f);
+                    return new MeanKernel(ctx.options().threads(), t, 1, dims, outStrides, outSize, count, ii, io, m[0], m[1], bias, 0, 0f, 0f);
                 }
                 if (qi.zeroPoint() == qo.zeroPoint() && qi.scale() == qo.scale()) {
-                    return new MeanKernel(t, 2, dims, outStrides, outSize, count, ii, io, 0, 0, 0, 0, 0f, 0f);
+                    return new MeanKernel(ctx.options().threads(), t, 2, dims, outStrides, outSize, count, ii, io, 0, 0, 0, 0, 0f, 0f);
                 }
                 float scale = qi.scale() / qo.scale();
                 float bias = -qi.zeroPoint() * scale;
-                return new MeanKernel(t, 3, dims, outStrides, outSize, count, ii, io, 0, 0, 0, qo.zeroPoint(), scale, bias);
+                return new MeanKernel(ctx.options().threads(), t, 3, dims, outStrides, outSize, count, ii, io, 0, 0, 0, qo.zeroPoint(), scale, bias);
             }
             default -> throw ctx.unsupported("MEAN on " + t.lowerName() + " tensors is not supported");
         }
@@ -150,15 +150,102 @@ final class MeanOp {
         final int outSize, count, in, out, mult, shift, bias, outZp;
         final float scale, fbias;
 
-        MeanKernel(DataType type, int path, int[] dims, int[] outStrides, int outSize, int count, int in, int out,
+        /**
+         * Intra-op split, when the reduced dims are one block: the input is [outerN, count, innerN] and the output
+         * [outerN, innerN]; part p does output columns [innerN*p/parts, ...) of every outer row (byInner) or outer
+         * rows [outerN*p/parts, ...), each output summed in the same order as one thread does (count ascending).
+         */
+        final int parts, outerN, innerN;
+        final boolean byInner;
+        private final dev.octet.core.Parallel.Task task = this::part;
+
+        MeanKernel(int threads, DataType type, int path, int[] dims, int[] outStrides, int outSize, int count, int in, int out,
                    int mult, int shift, int bias, int outZp, float scale, float fbias) {
             this.type = type; this.path = path; this.dims = dims; this.outStrides = outStrides; this.outSize = outSize;
             this.count = count; this.in = in; this.out = out; this.mult = mult; this.shift = shift; this.bias = bias;
             this.outZp = outZp; this.scale = scale; this.fbias = fbias;
+            // kept* reduced* kept* (size-1 dims ignored)?
+            int stage = 0;
+            long o = 1, i = 1;
+            boolean block = true;
+            for (int d = 0; d < dims.length; d++) {
+                if (dims[d] == 1) continue;
+                boolean red = outStrides[d] == 0;
+                if (stage == 0) { if (red) stage = 1; else o *= dims[d]; }
+                else if (stage == 1) { if (!red) { stage = 2; i *= dims[d]; } }
+                else { if (red) block = false; else i *= dims[d]; }
+            }
+            long items = (long) outSize * count;
+            int p = path == 5 || count == 0 || !block ? 1 : ExecContext.partsFor(threads, items, 32768);
+            boolean inner = i >= 16L * p;
+            if (p > 1 && !inner && o < p) p = 1;
+            this.parts = p;
+            this.byInner = inner;
+            this.outerN = (int) o;
+            this.innerN = (int) i;
+        }
+
+        private void part(ExecContext ec, int p) {
+            int o0 = 0, o1 = outerN, i0 = 0, i1 = innerN;
+            if (byInner) { i0 = (int) ((long) innerN * p / parts); i1 = (int) ((long) innerN * (p + 1) / parts); }
+            else { o0 = (int) ((long) outerN * p / parts); o1 = (int) ((long) outerN * (p + 1) / parts); }
+            int ib = ec.offset(in), ob = ec.offset(out);
+            if (type == DataType.FLOAT32) {
+                float[] acc = ec.scratchFloats(), x = ec.floats(in), y = ec.floats(out);
+                float c = (float) count;
+                for (int o = o0; o < o1; o++) {
+                    int a = o * innerN;
+                    java.util.Arrays.fill(acc, a + i0, a + i1, 0f);
+                    for (int r = 0, k = ib + o * count * innerN; r < count; r++, k += innerN) {
+                        for (int i = i0; i < i1; i++) acc[a + i] += x[k + i];
+                    }
+                    for (int i = i0; i < i1; i++) y[ob + a + i] = acc[a + i] / c;
+                }
+                return;
+            }
+            int[] acc = ec.scratchInts();
+            byte[] x = ec.bytes(in), y = ec.bytes(out);
+            int mask = type == DataType.UINT8 ? 0xFF : -1;
+            for (int o = o0; o < o1; o++) {
+                int a = o * innerN;
+                java.util.Arrays.fill(acc, a + i0, a + i1, 0);
+                for (int r = 0, k = ib + o * count * innerN; r < count; r++, k += innerN) {
+                    for (int i = i0; i < i1; i++) acc[a + i] += x[k + i] & mask;
+                }
+                for (int i = i0; i < i1; i++) y[ob + a + i] = (byte) requantize(acc[a + i]);
+            }
+        }
+
+        @Override
+        public String variant() { return parts > 1 ? "reference-split" + parts : "reference"; }
+
+        /** The output code for one sum (paths 1-4). */
+        private int requantize(int sum) {
+            int qmin = type.minValue(), qmax = type.maxValue();
+            return switch (path) {
+                case 1 -> QuantMath.clamp(QuantMath.multiplyByQuantizedMultiplier(sum, mult, shift) + bias, qmin, qmax);
+                case 2 -> sum / count;
+                case 4 -> {
+                    int v = QuantMath.multiplyByQuantizedMultiplier(sum - count * bias, mult, shift); // bias holds in_zp here
+                    v = v > 0 ? (v + count / 2) / count : (v - count / 2) / count;
+                    yield QuantMath.clamp(v + outZp, qmin, qmax);
+                }
+                default -> {
+                    float mean = (float) sum / (float) count;
+                    float v = QuantMath.roundHalfAway(mean * scale + fbias) + outZp;
+                    v = Math.min(v, (float) qmax);
+                    v = Math.max(v, (float) qmin);
+                    yield (int) v;
+                }
+            };
         }
 
         @Override
         public void run(ExecContext ec) {
+            if (parts > 1) {
+                ec.parallelFor(parts, task);
+                return;
+            }
             int ib = ec.offset(in), ob = ec.offset(out);
             if (path == 5) {
                 float[] x = ec.floats(in), y = ec.floats(out);

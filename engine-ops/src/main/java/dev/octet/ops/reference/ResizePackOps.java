@@ -91,18 +91,55 @@ final class ResizePackOps {
             int[] ys = new int[oh], xs = new int[ow];
             for (int y = 0; y < oh; y++) ys[y] = fixed ? nearestFixed(y, s[1], oh) : nearest(y, s[1], oh, align, half);
             for (int x = 0; x < ow; x++) xs[x] = fixed ? nearestFixed(x, s[2], ow) : nearest(x, s[2], ow, align, half);
-            return new NearestKernel(ctx.inputId(0), ctx.outputId(0), g, ys, xs, t.storage() == DataType.Storage.FLOAT);
+            return RowsKernel.of(ctx, new NearestKernel(ctx.inputId(0), ctx.outputId(0), g, ys, xs, t.storage() == DataType.Storage.FLOAT), s[0] * oh, (long) ow * s[3]);
         }
         return switch (t) {
             case FLOAT32 -> !align && !half && oh == 2 * s[1] && ow == 2 * s[2]
-                    ? new Bilinear2x2Kernel(ctx.inputId(0), ctx.outputId(0), g)
-                    : new BilinearFloatKernel(ctx.inputId(0), ctx.outputId(0), g, Axis.of(s[1], oh, align, half), Axis.of(s[2], ow, align, half), false);
-            case UINT8 -> new BilinearFloatKernel(ctx.inputId(0), ctx.outputId(0), g, Axis.of(s[1], oh, align, half), Axis.of(s[2], ow, align, half), true);
-            default -> new BilinearInt8Kernel(ctx.inputId(0), ctx.outputId(0), g, Axis.int10(s[1], oh, align, half), Axis.int10(s[2], ow, align, half));
+                    ? RowsKernel.of(ctx, new Bilinear2x2Kernel(ctx.inputId(0), ctx.outputId(0), g), s[0] * s[1], 4L * s[2] * s[3])
+                    : RowsKernel.of(ctx, new BilinearFloatKernel(ctx.inputId(0), ctx.outputId(0), g, Axis.of(s[1], oh, align, half), Axis.of(s[2], ow, align, half), false), s[0] * oh, (long) ow * s[3]);
+            case UINT8 -> RowsKernel.of(ctx, new BilinearFloatKernel(ctx.inputId(0), ctx.outputId(0), g, Axis.of(s[1], oh, align, half), Axis.of(s[2], ow, align, half), true), s[0] * oh, (long) ow * s[3]);
+            default -> RowsKernel.of(ctx, new BilinearInt8Kernel(ctx.inputId(0), ctx.outputId(0), g, Axis.int10(s[1], oh, align, half), Axis.int10(s[2], ow, align, half)), s[0] * oh, (long) ow * s[3]);
         };
     }
 
     record Geometry(int n, int ih, int iw, int c, int oh, int ow) {}
+
+    /** A resize whose output is computed in independent rows (each row's arithmetic fixed, whoever computes it). */
+    interface RowBody {
+        /** Computes rows [r0, r1) (batch-major). */
+        void rows(ExecContext ec, int r0, int r1);
+
+        String variant();
+    }
+
+    /** Splits a {@link RowBody}'s rows across the intra-op threads: part p does rows [rows*p/parts, rows*(p+1)/parts). */
+    static final class RowsKernel implements Kernel {
+        /** Output elements per part at least. */
+        static final int MIN_PART = 16384;
+        final RowBody body;
+        final int rows, parts;
+        private final dev.octet.core.Parallel.Task task = this::part;
+
+        private RowsKernel(RowBody body, int rows, int parts) { this.body = body; this.rows = rows; this.parts = parts; }
+
+        static Kernel of(PrepareContext ctx, RowBody body, int rows, long perRow) {
+            int p = ExecContext.partsFor(ctx.options().threads(), rows * perRow, MIN_PART);
+            return new RowsKernel(body, rows, Math.max(1, Math.min(p, rows)));
+        }
+
+        @Override
+        public void run(ExecContext ec) {
+            if (parts == 1) body.rows(ec, 0, rows);
+            else ec.parallelFor(parts, task);
+        }
+
+        private void part(ExecContext ec, int p) {
+            body.rows(ec, (int) ((long) rows * p / parts), (int) ((long) rows * (p + 1) / parts));
+        }
+
+        @Override
+        public String variant() { return body.variant(); }
+    }
 
     /** Per output index along one axis: lower and upper source index and the float fraction (or 10-bit coordinate). */
     record Axis(int[] lo, int[] hi, float[] frac, int[] c10) {
@@ -155,17 +192,16 @@ final class ResizePackOps {
         return Math.min((v * sc) >> 16, in - 1);
     }
 
-    private record NearestKernel(int in, int out, Geometry g, int[] ys, int[] xs, boolean isFloat) implements Kernel {
+    private record NearestKernel(int in, int out, Geometry g, int[] ys, int[] xs, boolean isFloat) implements RowBody {
         @Override
-        public void run(ExecContext ec) {
+        public void rows(ExecContext ec, int r0, int r1) {
             Object src = isFloat ? ec.floats(in) : ec.bytes(in), dst = isFloat ? ec.floats(out) : ec.bytes(out);
-            int si = ec.offset(in), di = ec.offset(out), c = g.c;
-            for (int b = 0; b < g.n; b++) {
-                int base = si + b * g.ih * g.iw * c;
-                for (int y = 0; y < g.oh; y++) {
-                    int row = base + ys[y] * g.iw * c;
-                    for (int x = 0; x < g.ow; x++, di += c) System.arraycopy(src, row + xs[x] * c, dst, di, c);
-                }
+            int si = ec.offset(in), c = g.c;
+            int di = ec.offset(out) + r0 * g.ow * c;
+            for (int r = r0; r < r1; r++) {
+                int b = r / g.oh, y = r % g.oh;
+                int row = si + b * g.ih * g.iw * c + ys[y] * g.iw * c;
+                for (int x = 0; x < g.ow; x++, di += c) Copies.any(src, row + xs[x] * c, dst, di, c);
             }
         }
 
@@ -174,15 +210,18 @@ final class ResizePackOps {
     }
 
     /** Float weights: float32 (accumulated from 0) and uint8 (+0.5f, truncated). */
-    private record BilinearFloatKernel(int in, int out, Geometry g, Axis ay, Axis ax, boolean u8) implements Kernel {
+    private record BilinearFloatKernel(int in, int out, Geometry g, Axis ay, Axis ax, boolean u8) implements RowBody {
         @Override
-        public void run(ExecContext ec) {
+        public void rows(ExecContext ec, int rr0, int rr1) {
             float[] fi = u8 ? null : ec.floats(in), fo = u8 ? null : ec.floats(out);
             byte[] bi = u8 ? ec.bytes(in) : null, bo = u8 ? ec.bytes(out) : null;
-            int si = ec.offset(in), o = ec.offset(out), c = g.c, rs = g.iw * c;
-            for (int b = 0; b < g.n; b++) {
+            int si = ec.offset(in), c = g.c, rs = g.iw * c;
+            int o = ec.offset(out) + rr0 * g.ow * c;
+            for (int rr = rr0; rr < rr1; rr++) {
+                int b = rr / g.oh;
                 int base = si + b * g.ih * rs;
-                for (int y = 0; y < g.oh; y++) {
+                {
+                    int y = rr % g.oh;
                     float dy = ay.frac[y];
                     int r0 = base + ay.lo[y] * rs, r1 = base + ay.hi[y] * rs;
                     for (int x = 0; x < g.ow; x++) {
@@ -215,14 +254,17 @@ final class ResizePackOps {
     }
 
     /** TFLite's exact-2x float path (neither flag). */
-    private record Bilinear2x2Kernel(int in, int out, Geometry g) implements Kernel {
+    private record Bilinear2x2Kernel(int in, int out, Geometry g) implements RowBody {
+        /** Rows here are input rows (each writes two output rows). */
         @Override
-        public void run(ExecContext ec) {
+        public void rows(ExecContext ec, int rr0, int rr1) {
             float[] fi = ec.floats(in), fo = ec.floats(out);
             int si = ec.offset(in), so = ec.offset(out), c = g.c, irs = g.iw * c, ors = g.ow * c;
-            for (int b = 0; b < g.n; b++) {
+            for (int rr = rr0; rr < rr1; rr++) {
+                int b = rr / g.ih;
                 int ib = si + b * g.ih * irs, ob = so + b * g.oh * ors;
-                for (int y0 = 0; y0 < g.ih; y0++) {
+                {
+                    int y0 = rr % g.ih;
                     int y1 = Math.min(y0 + 1, g.ih - 1);
                     for (int x0 = 0; x0 < g.iw; x0++) {
                         int x1 = Math.min(x0 + 1, g.iw - 1);
@@ -245,14 +287,17 @@ final class ResizePackOps {
         public String variant() { return "bilinear-float-2x2"; }
     }
 
-    private record BilinearInt8Kernel(int in, int out, Geometry g, Axis ay, Axis ax) implements Kernel {
+    private record BilinearInt8Kernel(int in, int out, Geometry g, Axis ay, Axis ax) implements RowBody {
         @Override
-        public void run(ExecContext ec) {
+        public void rows(ExecContext ec, int rr0, int rr1) {
             byte[] bi = ec.bytes(in), bo = ec.bytes(out);
-            int si = ec.offset(in), o = ec.offset(out), c = g.c, rs = g.iw * c;
-            for (int b = 0; b < g.n; b++) {
+            int si = ec.offset(in), c = g.c, rs = g.iw * c;
+            int o = ec.offset(out) + rr0 * g.ow * c;
+            for (int rr = rr0; rr < rr1; rr++) {
+                int b = rr / g.oh;
                 int base = si + b * g.ih * rs;
-                for (int y = 0; y < g.oh; y++) {
+                {
+                    int y = rr % g.oh;
                     long wy1 = ay.c10[y] - (1L << 10) * ay.lo[y], wy0 = (1L << 10) - wy1;
                     int r0 = base + ay.lo[y] * rs, r1 = base + ay.hi[y] * rs;
                     for (int x = 0; x < g.ow; x++) {

@@ -196,23 +196,64 @@ final class ShapeOps {
     }
 
     private static final class ConcatKernel implements Kernel {
+        static final int COPY = 0, BYTE_TABLE = 1, FLOAT_CLAMP = 3, INT_CLAMP = 4;
+        /**
+         * Per 8-bit input that is not a plain copy: its output code for each of the 256 input codes (index: the raw
+         * byte &amp; 0xFF), computed at load with the requantization and clamps of {@link #code}.
+         */
+        final byte[][] tables;
         final DataType type;
-        final int[] ins, axisDims;
-        final int out, outer, inner, outZp, lo, hi;
+        final DataType.Storage storage;
+        final int[] ins, axisDims, rowLen, colStart, mode;
+        final int out, outer, inner, outRow, outZp, lo, hi;
         final boolean[] requant;
         final float[][] sb;
         final float flo, fhi;
-        /** Parts across the intra-op threads: each copies the same slice of every input row (one contiguous range each). */
+        /** True when every input is a plain copy: rows are then copied row-major (the output written in order). */
+        final boolean allCopy;
+        /**
+         * Parts across the intra-op threads. With many rows (outer >= 4 per part) a part copies whole output
+         * rows [outer*p/parts, outer*(p+1)/parts); otherwise it copies the same slice of every input row. Either
+         * way each output element gets the same arithmetic as with one part.
+         */
         final int parts;
+        final boolean byRows;
         private final Parallel.Task task = this::part;
 
         ConcatKernel(int threads, DataType type, int[] ins, int out, int outer, int inner, int[] axisDims, boolean[] requant, float[][] sb,
                      int outZp, int lo, int hi, float flo, float fhi) {
             this.type = type; this.ins = ins; this.out = out; this.outer = outer; this.inner = inner; this.axisDims = axisDims;
             this.requant = requant; this.sb = sb; this.outZp = outZp; this.lo = lo; this.hi = hi; this.flo = flo; this.fhi = fhi;
-            long total = 0;
-            for (int d : axisDims) total += (long) outer * d * inner;
+            this.storage = type.storage();
+            int n = ins.length;
+            rowLen = new int[n];
+            colStart = new int[n];
+            mode = new int[n];
+            int c = 0;
+            boolean all = true;
+            for (int i = 0; i < n; i++) {
+                rowLen[i] = axisDims[i] * inner;
+                colStart[i] = c;
+                c += rowLen[i];
+                mode[i] = switch (type) {
+                    case FLOAT32 -> flo == Float.NEGATIVE_INFINITY && fhi == Float.POSITIVE_INFINITY ? COPY : FLOAT_CLAMP;
+                    case UINT8, INT8 -> requant[i] || lo > type.minValue() || hi < type.maxValue() ? BYTE_TABLE : COPY;
+                    case INT32 -> lo == Integer.MIN_VALUE && hi == Integer.MAX_VALUE ? COPY : INT_CLAMP;
+                    default -> COPY;
+                };
+                all &= mode[i] == COPY;
+            }
+            this.outRow = c;
+            this.allCopy = all;
+            this.tables = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                if (mode[i] != BYTE_TABLE) continue;
+                tables[i] = new byte[256];
+                for (int b = 0; b < 256; b++) tables[i][b] = (byte) code(i, type == DataType.UINT8 ? b : (byte) b);
+            }
+            long total = (long) outer * c;
             this.parts = ExecContext.partsFor(threads, total, 16384);
+            this.byRows = outer >= 4L * parts;
         }
 
         @Override
@@ -221,59 +262,85 @@ final class ShapeOps {
             else ec.parallelFor(parts, task);
         }
 
-        /** Elements [len*p/parts, len*(p+1)/parts) of every input row: the same per-element arithmetic for any split. */
         private void part(ExecContext ec, int p) {
-            int outRow = 0;
-            for (int d : axisDims) outRow += d * inner;
+            int k0 = 0, k1 = outer;
+            if (byRows) {
+                k0 = (int) ((long) outer * p / parts);
+                k1 = (int) ((long) outer * (p + 1) / parts);
+            }
+            Object y = Copies.array(ec, out, storage);
             int ob = ec.offset(out);
+            if (allCopy && byRows) {
+                // row-major: the output is written in order
+                int n = ins.length;
+                for (int k = k0; k < k1; k++) {
+                    int dst = ob + k * outRow;
+                    for (int i = 0; i < n; i++) {
+                        int len = rowLen[i];
+                        Copies.any(Copies.array(ec, ins[i], storage), ec.offset(ins[i]) + k * len, y, dst, len);
+                        dst += len;
+                    }
+                }
+                return;
+            }
             for (int i = 0; i < ins.length; i++) {
-                int full = axisDims[i] * inner;
-                int ib = ec.offset(ins[i]);
-                int colStart = 0;
-                for (int j = 0; j < i; j++) colStart += axisDims[j] * inner;
-                int e0 = (int) ((long) full * p / parts), e1 = (int) ((long) full * (p + 1) / parts);
+                int full = rowLen[i];
+                int e0 = 0, e1 = full;
+                if (!byRows) {
+                    e0 = (int) ((long) full * p / parts);
+                    e1 = (int) ((long) full * (p + 1) / parts);
+                }
                 int len = e1 - e0;
-                for (int k = 0; k < outer; k++) {
-                    int src = ib + k * full + e0, dst = ob + k * outRow + colStart + e0;
-                    switch (type) {
-                        case FLOAT32 -> {
-                            float[] x = ec.floats(ins[i]), y = ec.floats(out);
-                            if (flo == Float.NEGATIVE_INFINITY && fhi == Float.POSITIVE_INFINITY) System.arraycopy(x, src, y, dst, len);
-                            else for (int e = 0; e < len; e++) {
-                                float v = x[src + e];
+                if (len == 0) continue;
+                Object x = Copies.array(ec, ins[i], storage);
+                int src = ec.offset(ins[i]) + k0 * full + e0, dst = ob + k0 * outRow + colStart[i] + e0;
+                switch (mode[i]) {
+                    case COPY -> {
+                        if (len == full && full == outRow) Copies.any(x, src, y, dst, len * (k1 - k0));
+                        else for (int k = k0; k < k1; k++, src += full, dst += outRow) Copies.any(x, src, y, dst, len);
+                    }
+                    case BYTE_TABLE -> {
+                        byte[] xb = (byte[]) x, yb = (byte[]) y, tb = tables[i];
+                        for (int k = k0; k < k1; k++, src += full, dst += outRow) {
+                            for (int e = 0; e < len; e++) yb[dst + e] = tb[xb[src + e] & 0xFF];
+                        }
+                    }
+                    case FLOAT_CLAMP -> {
+                        float[] xf = (float[]) x, yf = (float[]) y;
+                        for (int k = k0; k < k1; k++, src += full, dst += outRow) {
+                            for (int e = 0; e < len; e++) {
+                                float v = xf[src + e];
                                 v = v < flo ? flo : v;
-                                y[dst + e] = fhi < v ? fhi : v;
+                                yf[dst + e] = fhi < v ? fhi : v;
                             }
                         }
-                        case UINT8, INT8 -> {
-                            byte[] x = ec.bytes(ins[i]), y = ec.bytes(out);
-                            int mask = type == DataType.UINT8 ? 0xFF : -1;
-                            int qmin = type.minValue(), qmax = type.maxValue();
-                            if (requant[i]) {
-                                float scale = sb[0][i], bias = sb[1][i];
-                                for (int e = 0; e < len; e++) {
-                                    int v = (int) QuantMath.roundHalfAway((x[src + e] & mask) * scale + bias) + outZp;
-                                    v = QuantMath.clamp(v, qmin, qmax);
-                                    y[dst + e] = (byte) QuantMath.clamp(v, lo, hi);
-                                }
-                            } else if (lo <= qmin && hi >= qmax) {
-                                System.arraycopy(x, src, y, dst, len);
-                            } else {
-                                for (int e = 0; e < len; e++) y[dst + e] = (byte) QuantMath.clamp(x[src + e] & mask, lo, hi);
-                            }
+                    }
+                    default -> {
+                        int[] xi = (int[]) x, yi = (int[]) y;
+                        for (int k = k0; k < k1; k++, src += full, dst += outRow) {
+                            for (int e = 0; e < len; e++) yi[dst + e] = QuantMath.clamp(xi[src + e], lo, hi);
                         }
-                        case INT32 -> {
-                            int[] x = ec.ints(ins[i]), y = ec.ints(out);
-                            if (lo == Integer.MIN_VALUE && hi == Integer.MAX_VALUE) System.arraycopy(x, src, y, dst, len);
-                            else for (int e = 0; e < len; e++) y[dst + e] = QuantMath.clamp(x[src + e], lo, hi);
-                        }
-                        case INT64 -> System.arraycopy(ec.longs(ins[i]), src, ec.longs(out), dst, len);
-                        case INT16 -> System.arraycopy(ec.shorts(ins[i]), src, ec.shorts(out), dst, len);
-                        default -> System.arraycopy(ec.bytes(ins[i]), src, ec.bytes(out), dst, len);
                     }
                 }
             }
         }
+
+        /**
+         * The output code of 8-bit input i for input code q: TFLite's requantizing concatenation
+         * round_half_away(q * scale + bias) + zp saturated to the type (when input i's parameters differ from the
+         * output's), then the activation clamp.
+         */
+        private int code(int i, int q) {
+            int v = q;
+            if (requant[i]) {
+                v = (int) QuantMath.roundHalfAway(q * sb[0][i] + sb[1][i]) + outZp;
+                v = QuantMath.clamp(v, type.minValue(), type.maxValue());
+            }
+            return QuantMath.clamp(v, lo, hi);
+        }
+
+        @Override
+        public String variant() { return byRows ? "reference-rows" : "reference-slices"; }
     }
 
     // ---------------------------------------------------------------- PAD / PADV2

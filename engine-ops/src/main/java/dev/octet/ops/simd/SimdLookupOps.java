@@ -3,6 +3,7 @@ package dev.octet.ops.simd;
 import dev.octet.core.ExecContext;
 import dev.octet.core.Kernel;
 import dev.octet.core.KernelFactory;
+import dev.octet.core.Parallel;
 import dev.octet.core.PrepareContext;
 import dev.octet.ops.onnx.LookupTableOps;
 import dev.octet.ops.onnx.OnnxOps;
@@ -23,13 +24,14 @@ final class SimdLookupOps {
         byte[] t = LookupTableOps.table(ctx); // validation, output shape, the table
         warmUp(bits);
         int i = ctx.inputId(0), o = ctx.outputId(0), n = ctx.input(0).size();
-        int parts = Math.max(1, Math.min(ctx.options().threads(), n / MIN_PART));
+        int parts = ExecContext.partsFor(ctx.options().threads(), n, MIN_PART);
         return new Kernel() {
+            private final Parallel.Task task = (ec, part) -> range(ec, (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts));
+
             @Override
             public void run(ExecContext ec) {
-                int p = Math.min(parts, ec.threads());
-                if (p <= 1) range(ec, 0, n);
-                else ec.parallelFor(p, part -> range(ec, (int) ((long) n * part / p), (int) ((long) n * (part + 1) / p)));
+                if (parts == 1) range(ec, 0, n);
+                else ec.parallelFor(parts, task);
             }
 
             private void range(ExecContext ec, int s, int e) {

@@ -4,6 +4,7 @@ import dev.octet.core.DataType;
 import dev.octet.core.ExecContext;
 import dev.octet.core.Kernel;
 import dev.octet.core.KernelFactory;
+import dev.octet.core.Parallel;
 import dev.octet.core.PrepareContext;
 import dev.octet.ops.onnx.OnnxOps;
 import java.util.Map;
@@ -33,14 +34,15 @@ final class SimdQuantizeOps {
         DataType ot = ctx.output(0).type();
         float lo = ot.minValue(), hi = ot.maxValue(), s = scale[0], zp = z;
         int i = ctx.inputId(0), o = ctx.outputId(0), n = ctx.input(0).size();
-        int parts = Math.max(1, Math.min(ctx.options().threads(), n / MIN_PART));
+        int parts = ExecContext.partsFor(ctx.options().threads(), n, MIN_PART);
         warmUp(bits);
         return new Kernel() {
+            private final Parallel.Task task = (ec, part) -> range(ec, (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts));
+
             @Override
             public void run(ExecContext ec) {
-                int p = Math.min(parts, ec.threads());
-                if (p <= 1) range(ec, 0, n);
-                else ec.parallelFor(p, part -> range(ec, (int) ((long) n * part / p), (int) ((long) n * (part + 1) / p)));
+                if (parts == 1) range(ec, 0, n);
+                else ec.parallelFor(parts, task);
             }
 
             private void range(ExecContext ec, int st, int e) {

@@ -111,17 +111,20 @@ class OnnxBadInputTest {
 
     @Test
     void indexTablesAndFoldingWorkingMemoryCountAgainstLimits() {
-        // A uint8 Transpose: the output (256 KiB) fits maxTensorBytes, its int index table (1 MiB) does not.
+        // A uint8 Transpose: the output (256 KiB) fits maxTensorBytes, its int index table (1 MiB) does not. The
+        // permutation (2, 1, 0) is not a batched 2-D transpose (those run in tiles without a table), so it gathers.
         ModelOptions small = ModelOptions.DEFAULT.withLimits(new Limits(512 << 10, 64L << 20, 1000, 1000, 8));
-        byte[] t = new OnnxBuilder(13).input("x", UINT8, 64, 64, 64).node("Transpose", "y", in("x"), aInts("perm", 2, 0, 1)).output("y", UINT8).build();
+        byte[] t = new OnnxBuilder(13).input("x", UINT8, 64, 64, 64).node("Transpose", "y", in("x"), aInts("perm", 2, 1, 0)).output("y", UINT8).build();
         ResourceLimitException e = assertThrows(ResourceLimitException.class, () -> Octet.load(t, small));
         assertTrue(e.getMessage().contains("index table"), e.getMessage());
         Octet.load(t, ModelOptions.DEFAULT); // and the same graph loads under the default limits
+        byte[] tiled = new OnnxBuilder(13).input("x", UINT8, 64, 64, 64).node("Transpose", "y", in("x"), aInts("perm", 2, 0, 1)).output("y", UINT8).build();
+        Octet.load(tiled, small); // a batched 2-D transpose needs no table
 
         // Four such tables of 512 KiB each: each fits, together they pass maxArenaBytes (1.5 MiB).
         ModelOptions total = ModelOptions.DEFAULT.withLimits(new Limits(1 << 20, 3L << 19, 1000, 1000, 8));
         OnnxBuilder b = new OnnxBuilder(13).input("x", UINT8, 64, 64, 32);
-        for (int i = 0; i < 4; i++) b.node("Transpose", "y" + i, in("x"), aInts("perm", 2, 0, 1)).output("y" + i, UINT8);
+        for (int i = 0; i < 4; i++) b.node("Transpose", "y" + i, in("x"), aInts("perm", 2, 1, 0)).output("y" + i, UINT8);
         byte[] four = b.build();
         ResourceLimitException e2 = assertThrows(ResourceLimitException.class, () -> Octet.load(four, total));
         assertTrue(e2.getMessage().contains("load-time tables"), e2.getMessage());
