@@ -50,32 +50,96 @@ final class EwKernel512 {
     /**
      * Quantized ADD/SUB over n elements: a[ai + k*sa], b[bi + k*sb] with strides 1 or 0 (a scalar operand),
      * output o[oi + k]. Returns the number of elements done (the caller finishes the tail with scalar code).
+     *
+     * <p>The input rescale runs in int lanes, exactly: with v = x + offset in [-255, 510], the reference computes
+     * SRDHM(v * 2^20, m) = (v * m + 2^10) >> 11 (the 2^20 factor divides out of the floor division), and splitting
+     * m = mh * 2^11 + ml gives v * mh + ((v * ml + 2^10) >> 11), all within 31 bits; then the rounding right shift.
+     * Only the output rescale of the sum needs long lanes. (The earlier all-long version made C2 fall back from the
+     * long-to-byte conversion and box one vector per 8 outputs: 12 bytes of garbage per element.)
      */
     static int add(SimdElementwiseOps.QAdd q, byte[] a, int ai, int sa, byte[] b, int bi, int sb, byte[] o, int oi, int n) {
+        if (sa == 0 && sb == 0) return 0;
+        int mh1 = (int) (q.m1() >> 11), ml1 = (int) (q.m1() & 2047), h1 = (int) q.h1(), n1 = (int) q.n1(), r1 = (int) q.r1();
+        int mh2 = (int) (q.m2() >> 11), ml2 = (int) (q.m2() & 2047), h2 = (int) q.h2(), n2 = (int) q.n2(), r2 = (int) q.r2();
+        if (sa != 0 && sb != 0) return addVV(q, a, ai, b, bi, o, oi, n, mh1, ml1, h1, n1, r1, mh2, ml2, h2, n2, r2);
+        // one scalar operand: its rescaled value is a constant (addition commutes)
+        if (sb == 0) return addVC(q, a, ai, q.offA(), mh1, ml1, h1, n1, r1, scaleIn((b[bi] & q.mask()) + q.offB(), mh2, ml2, h2, n2, r2), o, oi, n);
+        return addVC(q, b, bi, q.offB(), mh2, ml2, h2, n2, r2, scaleIn((a[ai] & q.mask()) + q.offA(), mh1, ml1, h1, n1, r1), o, oi, n);
+    }
+
+    /** The input rescale of one value, as {@link #scaleIn(IntVector, int, int, int, int, int)}. */
+    private static int scaleIn(int v, int mh, int ml, int half, int neg, int rsh) {
+        int h = v * mh + ((v * ml + 1024) >> 11);
+        return (h + half + ((h >> 31) & neg)) >> rsh;
+    }
+
+    private static IntVector scaleIn(IntVector v, int mh, int ml, int half, int neg, int rsh) {
+        IntVector h = v.mul(mh).add(v.mul(ml).add(1024).lanewise(VectorOperators.ASHR, 11));
+        return h.add(half).add(h.lanewise(VectorOperators.ASHR, 31).and(neg)).lanewise(VectorOperators.ASHR, rsh);
+    }
+
+    private static IntVector loadI(byte[] a, int i, int mask, int off) {
+        return ((IntVector) ByteVector.fromArray(BL, a, i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(off);
+    }
+
+    /** Output stage: MultiplyByQuantizedMultiplier of the int sums in two long halves, zero point, clamp, store. */
+    private static void outStage(IntVector s, long mo, long ho, long no, long ro, int zp, int lo, int hi, byte[] o, int at) {
+        LongVector xl = (LongVector) s.convertShape(VectorOperators.I2L, LS, 0);
+        LongVector xh = (LongVector) s.convertShape(VectorOperators.I2L, LS, 1);
+        xl = xl.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+        xh = xh.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+        xl = xl.add(ho).add(xl.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
+        xh = xh.add(ho).add(xh.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
+        IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+        ByteVector bv = (ByteVector) r.add(zp).max(lo).min(hi).convertShape(VectorOperators.I2B, BL, 0);
+        if (BL.length() == IL) bv.intoArray(o, at);
+        else bv.intoArray(o, at, BL.indexInRange(0, IL));
+    }
+
+    private static int addVV(SimdElementwiseOps.QAdd q, byte[] a, int ai, byte[] b, int bi, byte[] o, int oi, int n,
+                             int mh1, int ml1, int h1, int n1, int r1, int mh2, int ml2, int h2, int n2, int r2) {
+        int mask = q.mask(), offA = q.offA(), offB = q.offB(), zp = q.outZp(), lo = q.lo(), hi = q.hi();
+        long mo = q.mo(), ho = q.ho(), no = q.no(), ro = q.ro();
         int i = 0;
-        boolean u = q.unsigned();
-        LongVector ca = sa == 0 ? mbqm(LongVector.broadcast(LS, (long) (((a[ai] & q.mask()) + q.offA()) << 20)), q.m1(), q.h1(), q.n1(), q.r1()) : null;
-        LongVector cb = sb == 0 ? mbqm(LongVector.broadcast(LS, (long) (((b[bi] & q.mask()) + q.offB()) << 20)), q.m2(), q.h2(), q.n2(), q.r2()) : null;
-        for (; i + 8 <= n; i += N) {
-            LongVector x = sa == 0 ? ca : mbqm(load(a, ai + i, u).add(q.offA()).lanewise(VectorOperators.LSHL, 20), q.m1(), q.h1(), q.n1(), q.r1());
-            LongVector y = sb == 0 ? cb : mbqm(load(b, bi + i, u).add(q.offB()).lanewise(VectorOperators.LSHL, 20), q.m2(), q.h2(), q.n2(), q.r2());
-            LongVector r = mbqm(x.add(y), q.mo(), q.ho(), q.no(), q.ro()).add(q.outZp()).max(q.lo()).min(q.hi());
-            store(r, o, oi + i);
+        for (; i + LOADW <= n; i += IL) {
+            IntVector s = scaleIn(loadI(a, ai + i, mask, offA), mh1, ml1, h1, n1, r1).add(scaleIn(loadI(b, bi + i, mask, offB), mh2, ml2, h2, n2, r2));
+            outStage(s, mo, ho, no, ro, zp, lo, hi, o, oi + i);
         }
         return i;
     }
 
-    /** Quantized MUL (output multiplier < 1), same contract as {@link #add}. */
-    static int mul(SimdElementwiseOps.QMul q, byte[] a, int ai, int sa, byte[] b, int bi, int sb, byte[] o, int oi, int n) {
+    /** ADD of a vector operand v (its offset and rescale parameters) and an already rescaled constant c. */
+    private static int addVC(SimdElementwiseOps.QAdd q, byte[] v, int vi, int off, int mh, int ml, int h, int ng, int r, int c, byte[] o, int oi, int n) {
+        int mask = q.mask(), zp = q.outZp(), lo = q.lo(), hi = q.hi();
+        long mo = q.mo(), ho = q.ho(), no = q.no(), ro = q.ro();
         int i = 0;
+        for (; i + LOADW <= n; i += IL) {
+            outStage(scaleIn(loadI(v, vi + i, mask, off), mh, ml, h, ng, r).add(c), mo, ho, no, ro, zp, lo, hi, o, oi + i);
+        }
+        return i;
+    }
+
+    /** Quantized MUL (output multiplier < 1), same contract as {@link #add} (one loop per operand pattern too). */
+    static int mul(SimdElementwiseOps.QMul q, byte[] a, int ai, int sa, byte[] b, int bi, int sb, byte[] o, int oi, int n) {
         boolean u = q.unsigned();
-        LongVector ca = sa == 0 ? LongVector.broadcast(LS, (long) ((a[ai] & q.mask()) + q.offA())) : null;
-        LongVector cb = sb == 0 ? LongVector.broadcast(LS, (long) ((b[bi] & q.mask()) + q.offB())) : null;
+        long offA = q.offA(), offB = q.offB(), zp = q.outZp(), m = q.m(), h = q.h(), ng = q.ng(), r = q.r(), lo = q.lo(), hi = q.hi();
+        int i = 0;
+        if (sa != 0 && sb != 0) {
+            for (; i + 8 <= n; i += N) {
+                LongVector x = load(a, ai + i, u).add(offA), y = load(b, bi + i, u).add(offB);
+                store(mbqm(x.mul(y), m, h, ng, r).add(zp).max(lo).min(hi), o, oi + i);
+            }
+            return i;
+        }
+        if (sa == 0 && sb == 0) return 0;
+        // one scalar operand: multiplication commutes, so v * c covers both sides
+        byte[] v = sa == 0 ? b : a;
+        int vi = sa == 0 ? bi : ai;
+        long off = sa == 0 ? offB : offA;
+        long cs = sa == 0 ? (a[ai] & q.mask()) + offA : (b[bi] & q.mask()) + offB;
+        LongVector c = LongVector.broadcast(LS, cs);
         for (; i + 8 <= n; i += N) {
-            LongVector x = sa == 0 ? ca : load(a, ai + i, u).add(q.offA());
-            LongVector y = sb == 0 ? cb : load(b, bi + i, u).add(q.offB());
-            LongVector r = mbqm(x.mul(y), q.m(), q.h(), q.ng(), q.r()).add(q.outZp()).max(q.lo()).min(q.hi());
-            store(r, o, oi + i);
+            store(mbqm(load(v, vi + i, u).add(off).mul(c), m, h, ng, r).add(zp).max(lo).min(hi), o, oi + i);
         }
         return i;
     }
