@@ -201,6 +201,8 @@ final class ShapeOps {
         final int out, outer, inner, outZp, lo, hi;
         final boolean[] requant;
         final float[][] sb;
+        /** 8-bit inputs that are requantized: the output byte for each of the 256 input bytes (same arithmetic, at load). */
+        final byte[][] lut;
         final float flo, fhi;
         /** Parts across the intra-op threads: each copies the same slice of every input row (one contiguous range each). */
         final int parts;
@@ -210,6 +212,15 @@ final class ShapeOps {
                      int outZp, int lo, int hi, float flo, float fhi) {
             this.type = type; this.ins = ins; this.out = out; this.outer = outer; this.inner = inner; this.axisDims = axisDims;
             this.requant = requant; this.sb = sb; this.outZp = outZp; this.lo = lo; this.hi = hi; this.flo = flo; this.fhi = fhi;
+            this.lut = requant == null ? null : new byte[ins.length][];
+            if (requant != null) {
+                int mask = type == DataType.UINT8 ? 0xFF : -1;
+                for (int i = 0; i < ins.length; i++) {
+                    if (!requant[i]) continue;
+                    lut[i] = new byte[256];
+                    for (int b = 0; b < 256; b++) lut[i][b] = requantize((byte) b, mask, sb[0][i], sb[1][i]);
+                }
+            }
             long total = 0;
             for (int d : axisDims) total += (long) outer * d * inner;
             this.parts = ExecContext.partsFor(threads, total, 16384);
@@ -219,6 +230,13 @@ final class ShapeOps {
         public void run(ExecContext ec) {
             if (parts == 1) part(ec, 0);
             else ec.parallelFor(parts, task);
+        }
+
+        /** The requantization of one input byte: round(x * scale + bias) + zero point, clamped to the type, then the activation. */
+        private byte requantize(byte x, int mask, float scale, float bias) {
+            int v = (int) QuantMath.roundHalfAway((x & mask) * scale + bias) + outZp;
+            v = QuantMath.clamp(v, type.minValue(), type.maxValue());
+            return (byte) QuantMath.clamp(v, lo, hi);
         }
 
         /** Elements [len*p/parts, len*(p+1)/parts) of every input row: the same per-element arithmetic for any split. */
@@ -250,12 +268,8 @@ final class ShapeOps {
                             int mask = type == DataType.UINT8 ? 0xFF : -1;
                             int qmin = type.minValue(), qmax = type.maxValue();
                             if (requant[i]) {
-                                float scale = sb[0][i], bias = sb[1][i];
-                                for (int e = 0; e < len; e++) {
-                                    int v = (int) QuantMath.roundHalfAway((x[src + e] & mask) * scale + bias) + outZp;
-                                    v = QuantMath.clamp(v, qmin, qmax);
-                                    y[dst + e] = (byte) QuantMath.clamp(v, lo, hi);
-                                }
+                                byte[] t = lut[i];
+                                for (int e = 0; e < len; e++) y[dst + e] = t[x[src + e] & 0xFF];
                             } else if (lo <= qmin && hi >= qmax) {
                                 System.arraycopy(x, src, y, dst, len);
                             } else {

@@ -102,8 +102,9 @@ final class DwKernel128 {
                     w22 = FloatVector.fromArray(FS, w, 8 * cPad + c0);
             int n = Math.min(L, ce - c0);
             int o = c0;
-            if (p.kind == DwPlan.TFLITE && n == L) {
-                // requantization constants of this channel block held in registers across the row
+            if (p.kind == DwPlan.TFLITE) {
+                // requantization constants of this channel block held in registers across the row (the per-channel
+                // arrays are padded to whole vectors; a short last block stores its n lanes through a mask)
                 IntVector bias = IntVector.fromArray(IS, p.biasI, c0), lsh = IntVector.fromArray(IS, p.lsh, c0);
                 LongVector mLo = LongVector.fromArray(LS, p.mul, c0), mHi = LongVector.fromArray(LS, p.mul, c0 + HL);
                 LongVector hLo = LongVector.fromArray(LS, p.half, c0), hHi = LongVector.fromArray(LS, p.half, c0 + HL);
@@ -130,8 +131,8 @@ final class DwKernel128 {
                     IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
                     r = r.add(zp).max(lo).min(hi);
                     ByteVector bv = (ByteVector) r.convertShape(VectorOperators.I2B, BS, 0);
-                    if (BS.length() == L) bv.intoArray(y, yOff + ox * C + c0);
-                    else bv.intoArray(y, yOff + ox * C + c0, BS.indexInRange(0, L));
+                    if (n == L && BS.length() == L) bv.intoArray(y, yOff + ox * C + c0);
+                    else bv.intoArray(y, yOff + ox * C + c0, BS.indexInRange(0, n));
                 }
                 continue;
             }
