@@ -4,7 +4,8 @@ Run from the repository root after editing: python3 engine-ops/gen-gemm.py"""
 import os
 
 
-def tile(kind):
+def tile(kind, nv=4):
+    """A 4-row tile of nv vectors (nv < 4: the first nv vectors of each packed panel row, for narrow last panels)."""
     V = "IntVector" if kind == "int" else "FloatVector"
     S = "IS" if kind == "int" else "FS"
     xs = "byte[] x" if kind == "int" else "float[] x"
@@ -12,20 +13,20 @@ def tile(kind):
     wt = "int[] w" if kind == "int" else "float[] w"
     extra = ", int mask" if kind == "int" else ""
     rd = (lambda r: f"x[r{r} + i] & mask") if kind == "int" else (lambda r: f"x[r{r} + i]")
-    name = "intTile" if kind == "int" else "floatTile"
+    name = ("intTile" if kind == "int" else "floatTile") + ("" if nv == 4 else str(nv))
     L = [f"    static void {name}({xs}, int r0, int r1, int r2, int r3{extra}, {wt}, int wOff, int k, {outt}, int outOff) {{",
-         f"        {V} " + ", ".join(f"c{r}{j} = {V}.zero({S})" for r in range(4) for j in range(4)) + ";",
+         f"        {V} " + ", ".join(f"c{r}{j} = {V}.zero({S})" for r in range(4) for j in range(nv)) + ";",
          "        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {"]
-    for j in range(4):
+    for j in range(nv):
         off = "" if j == 0 else f" + {j} * L"
         L.append(f"            {V} w{j} = {V}.fromArray({S}, w, wi{off});")
     for r in range(4):
         L.append(f"            {V} a{r} = {V}.broadcast({S}, {rd(r)});")
-        for j in range(4):
+        for j in range(nv):
             L.append(f"            c{r}{j} = c{r}{j}.add(a{r}.mul(w{j}));")
     L.append("        }")
     for r in range(4):
-        for j in range(4):
+        for j in range(nv):
             L.append(f"        c{r}{j}.intoArray(out, outOff + {r} * NR + {j} * L);")
     L.append("    }")
     return "\n".join(L)
@@ -64,6 +65,17 @@ final class GemmWIDTH {
     /** A 4 x NR int tile; 8-bit activations read as {@code x & mask} (0xFF: uint8, -1: int8). */
 INTTILE
 
+    /**
+     * The same for a panel whose used columns fit in 1, 2 or 3 vectors (layers with few output channels, last
+     * panels): only those columns of the packed rows are read and only they are stored (the rest of the tile row is
+     * left as it was).
+     */
+INTTILE1
+
+INTTILE2
+
+INTTILE3
+
     /** A 4 x NR float tile. */
 FLOATTILE
 REQUANT
@@ -84,7 +96,12 @@ REQUANT = r'''
      * start at {@code c0} and are padded to whole panels.
      */
     static void requantSingle(int[] t, int off, int[] bias, int[] lsh, long[] mult, long[] round, long[] total, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += LL) {
+        requantSingle(t, off, bias, lsh, mult, round, total, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantSingle(int[] t, int off, int[] bias, int[] lsh, long[] mult, long[] round, long[] total, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += LL) {
             IntVector a = IntVector.fromArray(IH, t, off + j).add(IntVector.fromArray(IH, bias, c0 + j))
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(IH, lsh, c0 + j));
             LongVector p = ((LongVector) a.convertShape(VectorOperators.I2L, LS, 0)).mul(LongVector.fromArray(LS, mult, c0 + j))
@@ -100,7 +117,12 @@ REQUANT = r'''
      * from zero ({@code rmask = 2^rsh - 1}).
      */
     static void requantDouble(int[] t, int off, int[] bias, int[] lsh, long[] mult, int[] rsh, int[] rmask, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += LL) {
+        requantDouble(t, off, bias, lsh, mult, rsh, rmask, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantDouble(int[] t, int off, int[] bias, int[] lsh, long[] mult, int[] rsh, int[] rmask, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += LL) {
             IntVector a = IntVector.fromArray(IH, t, off + j).add(IntVector.fromArray(IH, bias, c0 + j))
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(IH, lsh, c0 + j));
             LongVector ab = ((LongVector) a.convertShape(VectorOperators.I2L, LS, 0)).mul(LongVector.fromArray(LS, mult, c0 + j));
@@ -124,7 +146,12 @@ REQUANT = r'''
      * adding and subtracting 1.5 * 2^23, which is exact in that range.
      */
     static void requantOnnx(int[] t, int off, int[] bias, float[] scale, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += L) {
+        requantOnnx(t, off, bias, scale, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantOnnx(int[] t, int off, int[] bias, float[] scale, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += L) {
             IntVector a = IntVector.fromArray(IS, t, off + j).add(IntVector.fromArray(IS, bias, c0 + j));
             FloatVector v = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, scale, c0 + j));
             v = v.max(-1048576f).min(1048576f).add(12582912f).sub(12582912f);
@@ -136,6 +163,6 @@ REQUANT = r'''
 
 out_dir = "engine-ops/src/main/java/dev/octet/ops/simd"
 for width in (512, 256, 128):
-    src = TEMPLATE.replace("INTTILE", tile("int")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
+    src = TEMPLATE.replace("INTTILE1", tile("int", 1)).replace("INTTILE2", tile("int", 2)).replace("INTTILE3", tile("int", 3)).replace("INTTILE", tile("int")).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("HALF", str(width // 2)).replace("WIDTH", str(width))
     with open(os.path.join(out_dir, f"Gemm{width}.java"), "w") as f:
         f.write(src)

@@ -196,14 +196,15 @@ final class GemmKernel implements Kernel {
         String key = bits + (floating ? "/f32" : "/" + (rq.onnx() ? "onnx" : rq.single() ? "single" : "double") + "/" + mask);
         if (Boolean.getBoolean("octet.simd.nowarmup") || !WARM.add(key)) return;
         // one tile and one panel per call (cheap while interpreted); K = 16 and 18, so the K loops count toward C2
-        int nr = bits / 8, h = 2, ci = 2, n = nr, panels = 1, m = 4;
+        int nr = bits / 8, h = 2, ci = 2, lanes = nr / 4, m = 4;
         Window win = new Window(h, h, 3, 3, 1, 1, 1, 1, h, h, 1, 1);
-        Shape im2col = new Shape(1, h, h, ci, n, win);
-        GemmKernel[] ks = new GemmKernel[2];
+        GemmKernel[] ks = new GemmKernel[3];
         int kMax = 9 * ci;
-        for (int v = 0; v < 2; v++) {
-            Shape sh = v == 0 ? null : im2col;
-            int k = v == 0 ? 16 : kMax;
+        for (int v = 0; v < 3; v++) {
+            int k = v == 1 ? kMax : 16;
+            // panels of 4 and 1 vectors, of 3, of 2: every tile width the layers use
+            int n = v == 0 ? nr + lanes : v == 1 ? 3 * lanes : 2 * lanes, panels = (n + nr - 1) / nr;
+            Shape sh = v == 1 ? new Shape(1, h, h, ci, n, win) : null;
             int[] split = {1, 0};
             int[] ids = {0, 1};
             if (floating) {
@@ -222,9 +223,9 @@ final class GemmKernel implements Kernel {
                 ks[v] = new GemmKernel(bits, split, sh, m, k, n, ids, false, w, new int[panels * nr], mask, (byte) 3, q, null, null, 0, 0);
             }
         }
-        byte[] xb = new byte[m * kMax], yb = new byte[m * n], col = new byte[BLOCK * 4 * kMax];
+        byte[] xb = new byte[m * kMax], yb = new byte[m * 2 * nr], col = new byte[BLOCK * 4 * kMax];
         for (int i = 0; i < xb.length; i++) xb[i] = (byte) (i * 37 + 11);
-        float[] xf = new float[m * kMax], yf = new float[m * n], sf = new float[4 * nr + BLOCK * 4 * kMax];
+        float[] xf = new float[m * kMax], yf = new float[m * 2 * nr], sf = new float[4 * nr + BLOCK * 4 * kMax];
         for (int i = 0; i < xf.length; i++) xf[i] = (i % 11) * 0.25f - 1f;
         int[] tile = new int[4 * nr];
         int tiles = 1;
@@ -328,18 +329,40 @@ final class GemmKernel implements Kernel {
             int base = direct ? xOff + mb * k : cOff;
             for (int pn = pn0; pn < pn1; pn++) {
                 int wOff = pn * k * nr, c0 = pn * nr, cols = Math.min(nr, n - c0);
+                int nv = (cols + nr / 4 - 1) / (nr / 4); // vectors of the panel in use: narrow panels skip the padding
                 for (int t = tb; t < tbEnd; t++) {
                     int m0 = t * 4, rows = Math.min(4, m - m0);
                     int r0 = base + (m0 - mb) * k;
                     int r1 = rows > 1 ? r0 + k : r0, r2 = rows > 2 ? r0 + 2 * k : r1, r3 = rows > 3 ? r0 + 3 * k : r2;
                     switch (bits) {
-                        case 512 -> Gemm512.intTile(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
-                        case 256 -> Gemm256.intTile(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
-                        default -> Gemm128.intTile(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                        case 512 -> {
+                            switch (nv) {
+                                case 1 -> Gemm512.intTile1(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                case 2 -> Gemm512.intTile2(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                case 3 -> Gemm512.intTile3(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                default -> Gemm512.intTile(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                            }
+                        }
+                        case 256 -> {
+                            switch (nv) {
+                                case 1 -> Gemm256.intTile1(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                case 2 -> Gemm256.intTile2(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                case 3 -> Gemm256.intTile3(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                default -> Gemm256.intTile(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                            }
+                        }
+                        default -> {
+                            switch (nv) {
+                                case 1 -> Gemm128.intTile1(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                case 2 -> Gemm128.intTile2(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                case 3 -> Gemm128.intTile3(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                                default -> Gemm128.intTile(src, r0, r1, r2, r3, mask, wPacked, wOff, k, tile, tOff);
+                            }
+                        }
                     }
                     for (int r = 0; r < rows; r++) {
                         int from = tOff + r * nr;
-                        requant(tile, from, c0);
+                        requant(tile, from, c0, nv * (nr / 4));
                         int to = yOff + (m0 + r) * n + c0;
                         for (int jj = 0; jj < cols; jj++) y[to + jj] = (byte) tile[from + jj];
                     }
@@ -348,27 +371,27 @@ final class GemmKernel implements Kernel {
         }
     }
 
-    /** Rescales one tile row (NR accumulators of panel columns from c0) in place to clamped output values. */
-    private void requant(int[] t, int off, int c0) {
+    /** Rescales one tile row (its first ncols accumulators, panel columns from c0) in place to clamped output values. */
+    private void requant(int[] t, int off, int c0, int ncols) {
         Requant q = rq;
         int zp = q.zeroPoint(), lo = q.min(), hi = q.max();
         if (q.onnx()) {
             switch (bits) {
-                case 512 -> Gemm512.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi);
-                case 256 -> Gemm256.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi);
-                default -> Gemm128.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi);
+                case 512 -> Gemm512.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi, ncols);
+                case 256 -> Gemm256.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi, ncols);
+                default -> Gemm128.requantOnnx(t, off, biasAdj, scaleP, c0, zp, lo, hi, ncols);
             }
         } else if (q.single()) {
             switch (bits) {
-                case 512 -> Gemm512.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi);
-                case 256 -> Gemm256.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi);
-                default -> Gemm128.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi);
+                case 512 -> Gemm512.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi, ncols);
+                case 256 -> Gemm256.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi, ncols);
+                default -> Gemm128.requantSingle(t, off, biasAdj, lsh, multL, roundL, totalL, c0, zp, lo, hi, ncols);
             }
         } else {
             switch (bits) {
-                case 512 -> Gemm512.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi);
-                case 256 -> Gemm256.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi);
-                default -> Gemm128.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi);
+                case 512 -> Gemm512.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi, ncols);
+                case 256 -> Gemm256.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi, ncols);
+                default -> Gemm128.requantDouble(t, off, biasAdj, lsh, multL, rsh, rmask, c0, zp, lo, hi, ncols);
             }
         }
     }
