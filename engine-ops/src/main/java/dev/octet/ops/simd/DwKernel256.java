@@ -68,7 +68,11 @@ final class DwKernel256 {
                 }
             }
             if (!all && zeroRows && !zeroed) {
-                java.util.Arrays.fill(buf, zeroOff, zeroOff + p.rowLen, 0f);
+                if (c0 == 0 && c1 == p.outC) {
+                    java.util.Arrays.fill(buf, zeroOff, zeroOff + p.rowLen, 0f);
+                } else { // a channel part reads only its slice of each column
+                    for (int col = 0, at = zeroOff + c0; col < p.wp; col++, at += p.outC) java.util.Arrays.fill(buf, at, at + c1 - c0, 0f);
+                }
                 zeroed = true;
             }
             int yOff = yOffset + r * win.outW() * p.outC;
