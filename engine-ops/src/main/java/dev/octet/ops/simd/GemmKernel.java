@@ -22,6 +22,10 @@ import java.util.Arrays;
  * arithmetic reproduced exactly: TFLite fixed point ({@link QuantMath}, single or double rounding, in long lanes) or
  * ONNX's float scale rounded half to even. Float: the tile is the reference's k-ordered sum, then bias and clamp as the reference does.
  *
+ * <p>A panel whose used columns fit in fewer than four vectors (a layer with 16-48 output channels at 512 bits, or
+ * a layer's last panel) is computed with the 1-, 2- or 3-vector tile of the same packed layout and only those columns
+ * are requantized: MobileNetV2's 16- and 24-channel projections ran 4 vectors for 1 or 2 useful ones.
+ *
  * <p>Rows are processed in blocks of {@link #BLOCK} tiles; within a block every panel is swept over all its tiles.
  * Work is split at compile time, from the layer shape and the intra-op thread count, into {@code parts} (one to four
  * per thread) contiguous ranges either of 4-row tiles (many output pixels) or of weight panels (few pixels, many output
