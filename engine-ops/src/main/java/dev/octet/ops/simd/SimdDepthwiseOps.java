@@ -226,8 +226,13 @@ final class SimdDepthwiseOps {
         Object y = kind == DwPlan.FLOAT ? new float[h * wd * c] : new byte[h * wd * c];
         float[] buf = new float[plans[0].scratchPerPart()];
         long end = System.nanoTime() + 2_000_000_000L;
+        int[] ints = new int[plans[0].intScratchPerPart()];
         for (int it = 0; it < 4000 && System.nanoTime() < end; it++) {
-            for (DwPlan p : plans) run(p, bits, x, 0, y, 0, 0, p.rows(), buf, 0);
+            for (DwPlan p : plans) {
+                run(p, bits, x, 0, y, 0, 0, p.rows(), 0, p.outC, buf, 0, ints, 0);
+                // a channel part (the split of small deep layers): the slice paths of the row widening and zero row
+                run(p, bits, x, 0, y, 0, 0, p.rows(), lanes, p.outC, buf, 0, ints, 0);
+            }
         }
     }
 
