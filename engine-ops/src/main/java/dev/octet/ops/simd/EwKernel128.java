@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GENERATED from EwKernel512.java by scripts/gen-simd.sh: do not edit. Element-wise kernels at 128 bits (see {@link SimdElementwiseOps}). EwKernel256 and EwKernel128 are generated from
- * this file by scripts/gen-simd.sh: edit this one and regenerate. Quantized arithmetic runs in long lanes so that
- * TFLite's fixed-point rescaling is exact: SaturatingRoundingDoublingHighMul(x, m) = (x*m + 2^30) >> 31 (the
+ * this file by scripts/gen-simd.sh: edit this one and regenerate. Quantized rescaling of values that can exceed 31
+ * bits after multiplication runs in long lanes so that TFLite's fixed point is exact: SaturatingRoundingDoublingHighMul(x, m) = (x*m + 2^30) >> 31 (the
  * saturating case needs x = m = INT_MIN, impossible with a Q31 multiplier), then the rounding right shift
  * (x + half + (x < 0 ? neg : 0)) >> rsh (ties away from zero).
  */
@@ -19,33 +19,13 @@ final class EwKernel128 {
 
     static final VectorSpecies<Long> LS = LongVector.SPECIES_128;
     static final VectorSpecies<Float> FS = FloatVector.SPECIES_128;
-    /** 8 bytes: loads of LS.length() <= 8 bytes widen from its low lanes. */
-    static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     static final VectorSpecies<Integer> IS = IntVector.SPECIES_128;
     /** Byte species with IS.length() lanes (8 at 128 bits, where only the low 4 are used). */
     static final VectorSpecies<Byte> BL = ByteVector.SPECIES_64;
     static final int IL = IS.length();
     /** Bytes a widening load of IL lanes reads. */
     static final int LOADW = Math.max(IL, BL.length());
-    static final int N = LS.length();
     static final int F = FS.length();
-
-    /** MultiplyByQuantizedMultiplier with shift <= 0 on long lanes holding int32 values. */
-    private static LongVector mbqm(LongVector x, long m, long half, long neg, long rsh) {
-        LongVector h = x.mul(m).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
-        return h.add(half).add(h.lanewise(VectorOperators.ASHR, 63).and(neg)).lanewise(VectorOperators.ASHR, rsh);
-    }
-
-    private static LongVector load(byte[] a, int i, boolean unsigned) {
-        LongVector v = (LongVector) ByteVector.fromArray(B8, a, i).convertShape(VectorOperators.B2L, LS, 0);
-        return unsigned ? v.and(0xFFL) : v;
-    }
-
-    private static void store(LongVector r, byte[] o, int i) {
-        ByteVector b = (ByteVector) r.convertShape(VectorOperators.L2B, B8, 0);
-        if (N == 8) b.intoArray(o, i);
-        else b.intoArray(o, i, B8.indexInRange(0, N));
-    }
 
     /**
      * Quantized ADD/SUB over n elements: a[ai + k*sa], b[bi + k*sb] with strides 1 or 0 (a scalar operand),
@@ -67,34 +47,15 @@ final class EwKernel128 {
         return addVC(q, b, bi, q.offB(), mh2, ml2, h2, n2, r2, scaleIn((a[ai] & q.mask()) + q.offA(), mh1, ml1, h1, n1, r1), o, oi, n);
     }
 
-    /** The input rescale of one value, as {@link #scaleIn(IntVector, int, int, int, int, int)}. */
+    /** The input rescale of one value, as the vector loops do it. */
     private static int scaleIn(int v, int mh, int ml, int half, int neg, int rsh) {
         int h = v * mh + ((v * ml + 1024) >> 11);
         return (h + half + ((h >> 31) & neg)) >> rsh;
     }
 
-    private static IntVector scaleIn(IntVector v, int mh, int ml, int half, int neg, int rsh) {
-        IntVector h = v.mul(mh).add(v.mul(ml).add(1024).lanewise(VectorOperators.ASHR, 11));
-        return h.add(half).add(h.lanewise(VectorOperators.ASHR, 31).and(neg)).lanewise(VectorOperators.ASHR, rsh);
-    }
-
-    private static IntVector loadI(byte[] a, int i, int mask, int off) {
-        return ((IntVector) ByteVector.fromArray(BL, a, i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(off);
-    }
-
-    /** Output stage: MultiplyByQuantizedMultiplier of the int sums in two long halves, zero point, clamp, store. */
-    private static void outStage(IntVector s, long mo, long ho, long no, long ro, int zp, int lo, int hi, byte[] o, int at) {
-        LongVector xl = (LongVector) s.convertShape(VectorOperators.I2L, LS, 0);
-        LongVector xh = (LongVector) s.convertShape(VectorOperators.I2L, LS, 1);
-        xl = xl.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
-        xh = xh.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
-        xl = xl.add(ho).add(xl.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
-        xh = xh.add(ho).add(xh.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
-        IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
-        ByteVector bv = (ByteVector) r.add(zp).max(lo).min(hi).convertShape(VectorOperators.I2B, BL, 0);
-        if (BL.length() == IL) bv.intoArray(o, at);
-        else bv.intoArray(o, at, BL.indexInRange(0, IL));
-    }
+    // The loops below are written out flat, with no helper taking or returning a vector: C2 does not inline a helper
+    // it has already compiled on its own into a large method (InlineSmallCode), and a vector crossing such a call is
+    // boxed, which depends on compilation order (seen: 9 MB of garbage per MobileNetV2 run in one JVM in ten).
 
     private static int addVV(SimdElementwiseOps.QAdd q, byte[] a, int ai, byte[] b, int bi, byte[] o, int oi, int n,
                              int mh1, int ml1, int h1, int n1, int r1, int mh2, int ml2, int h2, int n2, int r2) {
@@ -102,44 +63,94 @@ final class EwKernel128 {
         long mo = q.mo(), ho = q.ho(), no = q.no(), ro = q.ro();
         int i = 0;
         for (; i + LOADW <= n; i += IL) {
-            IntVector s = scaleIn(loadI(a, ai + i, mask, offA), mh1, ml1, h1, n1, r1).add(scaleIn(loadI(b, bi + i, mask, offB), mh2, ml2, h2, n2, r2));
-            outStage(s, mo, ho, no, ro, zp, lo, hi, o, oi + i);
+            IntVector va = ((IntVector) ByteVector.fromArray(BL, a, ai + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(offA);
+            IntVector ha = va.mul(mh1).add(va.mul(ml1).add(1024).lanewise(VectorOperators.ASHR, 11));
+            ha = ha.add(h1).add(ha.lanewise(VectorOperators.ASHR, 31).and(n1)).lanewise(VectorOperators.ASHR, r1);
+            IntVector vb = ((IntVector) ByteVector.fromArray(BL, b, bi + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(offB);
+            IntVector hb = vb.mul(mh2).add(vb.mul(ml2).add(1024).lanewise(VectorOperators.ASHR, 11));
+            hb = hb.add(h2).add(hb.lanewise(VectorOperators.ASHR, 31).and(n2)).lanewise(VectorOperators.ASHR, r2);
+            IntVector s = ha.add(hb);
+            LongVector xl = (LongVector) s.convertShape(VectorOperators.I2L, LS, 0);
+            LongVector xh = (LongVector) s.convertShape(VectorOperators.I2L, LS, 1);
+            xl = xl.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+            xh = xh.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+            xl = xl.add(ho).add(xl.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
+            xh = xh.add(ho).add(xh.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
+            IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+            ByteVector bv = (ByteVector) r.add(zp).max(lo).min(hi).convertShape(VectorOperators.I2B, BL, 0);
+            if (BL.length() == IL) bv.intoArray(o, oi + i);
+            else bv.intoArray(o, oi + i, BL.indexInRange(0, IL));
         }
         return i;
     }
 
     /** ADD of a vector operand v (its offset and rescale parameters) and an already rescaled constant c. */
-    private static int addVC(SimdElementwiseOps.QAdd q, byte[] v, int vi, int off, int mh, int ml, int h, int ng, int r, int c, byte[] o, int oi, int n) {
+    private static int addVC(SimdElementwiseOps.QAdd q, byte[] v, int vi, int off, int mh, int ml, int h, int ng, int rs, int c, byte[] o, int oi, int n) {
         int mask = q.mask(), zp = q.outZp(), lo = q.lo(), hi = q.hi();
         long mo = q.mo(), ho = q.ho(), no = q.no(), ro = q.ro();
         int i = 0;
         for (; i + LOADW <= n; i += IL) {
-            outStage(scaleIn(loadI(v, vi + i, mask, off), mh, ml, h, ng, r).add(c), mo, ho, no, ro, zp, lo, hi, o, oi + i);
+            IntVector va = ((IntVector) ByteVector.fromArray(BL, v, vi + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(off);
+            IntVector ha = va.mul(mh).add(va.mul(ml).add(1024).lanewise(VectorOperators.ASHR, 11));
+            IntVector s = ha.add(h).add(ha.lanewise(VectorOperators.ASHR, 31).and(ng)).lanewise(VectorOperators.ASHR, rs).add(c);
+            LongVector xl = (LongVector) s.convertShape(VectorOperators.I2L, LS, 0);
+            LongVector xh = (LongVector) s.convertShape(VectorOperators.I2L, LS, 1);
+            xl = xl.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+            xh = xh.mul(mo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+            xl = xl.add(ho).add(xl.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
+            xh = xh.add(ho).add(xh.lanewise(VectorOperators.ASHR, 63).and(no)).lanewise(VectorOperators.ASHR, ro);
+            IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+            ByteVector bv = (ByteVector) r.add(zp).max(lo).min(hi).convertShape(VectorOperators.I2B, BL, 0);
+            if (BL.length() == IL) bv.intoArray(o, oi + i);
+            else bv.intoArray(o, oi + i, BL.indexInRange(0, IL));
         }
         return i;
     }
 
-    /** Quantized MUL (output multiplier < 1), same contract as {@link #add} (one loop per operand pattern too). */
+    /**
+     * Quantized MUL (output multiplier < 1), same contract as {@link #add}: the product of the offset inputs is exact in
+     * int lanes (at most 255 * 255), its rescale runs in long lanes; flat loops, one per operand pattern.
+     */
     static int mul(SimdElementwiseOps.QMul q, byte[] a, int ai, int sa, byte[] b, int bi, int sb, byte[] o, int oi, int n) {
-        boolean u = q.unsigned();
-        long offA = q.offA(), offB = q.offB(), zp = q.outZp(), m = q.m(), h = q.h(), ng = q.ng(), r = q.r(), lo = q.lo(), hi = q.hi();
+        if (sa == 0 && sb == 0) return 0;
+        int mask = q.mask(), offA = q.offA(), offB = q.offB(), zp = q.outZp(), lo = q.lo(), hi = q.hi();
+        long m = q.m(), h = q.h(), ng = q.ng(), r = q.r();
         int i = 0;
         if (sa != 0 && sb != 0) {
-            for (; i + 8 <= n; i += N) {
-                LongVector x = load(a, ai + i, u).add(offA), y = load(b, bi + i, u).add(offB);
-                store(mbqm(x.mul(y), m, h, ng, r).add(zp).max(lo).min(hi), o, oi + i);
+            for (; i + LOADW <= n; i += IL) {
+                IntVector va = ((IntVector) ByteVector.fromArray(BL, a, ai + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(offA);
+                IntVector vb = ((IntVector) ByteVector.fromArray(BL, b, bi + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(offB);
+                IntVector p = va.mul(vb);
+                LongVector xl = (LongVector) p.convertShape(VectorOperators.I2L, LS, 0);
+                LongVector xh = (LongVector) p.convertShape(VectorOperators.I2L, LS, 1);
+                xl = xl.mul(m).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+                xh = xh.mul(m).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+                xl = xl.add(h).add(xl.lanewise(VectorOperators.ASHR, 63).and(ng)).lanewise(VectorOperators.ASHR, r);
+                xh = xh.add(h).add(xh.lanewise(VectorOperators.ASHR, 63).and(ng)).lanewise(VectorOperators.ASHR, r);
+                IntVector res = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+                ByteVector bv = (ByteVector) res.add(zp).max(lo).min(hi).convertShape(VectorOperators.I2B, BL, 0);
+                if (BL.length() == IL) bv.intoArray(o, oi + i);
+                else bv.intoArray(o, oi + i, BL.indexInRange(0, IL));
             }
             return i;
         }
-        if (sa == 0 && sb == 0) return 0;
         // one scalar operand: multiplication commutes, so v * c covers both sides
         byte[] v = sa == 0 ? b : a;
         int vi = sa == 0 ? bi : ai;
-        long off = sa == 0 ? offB : offA;
-        long cs = sa == 0 ? (a[ai] & q.mask()) + offA : (b[bi] & q.mask()) + offB;
-        LongVector c = LongVector.broadcast(LS, cs);
-        for (; i + 8 <= n; i += N) {
-            store(mbqm(load(v, vi + i, u).add(off).mul(c), m, h, ng, r).add(zp).max(lo).min(hi), o, oi + i);
+        int off = sa == 0 ? offB : offA;
+        int c = sa == 0 ? (a[ai] & mask) + offA : (b[bi] & mask) + offB;
+        for (; i + LOADW <= n; i += IL) {
+            IntVector p = ((IntVector) ByteVector.fromArray(BL, v, vi + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).add(off).mul(c);
+            LongVector xl = (LongVector) p.convertShape(VectorOperators.I2L, LS, 0);
+            LongVector xh = (LongVector) p.convertShape(VectorOperators.I2L, LS, 1);
+            xl = xl.mul(m).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+            xh = xh.mul(m).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+            xl = xl.add(h).add(xl.lanewise(VectorOperators.ASHR, 63).and(ng)).lanewise(VectorOperators.ASHR, r);
+            xh = xh.add(h).add(xh.lanewise(VectorOperators.ASHR, 63).and(ng)).lanewise(VectorOperators.ASHR, r);
+            IntVector res = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+            ByteVector bv = (ByteVector) res.add(zp).max(lo).min(hi).convertShape(VectorOperators.I2B, BL, 0);
+            if (BL.length() == IL) bv.intoArray(o, oi + i);
+            else bv.intoArray(o, oi + i, BL.indexInRange(0, IL));
         }
         return i;
     }
