@@ -162,6 +162,41 @@ final class DwKernel128 {
         float[] w = p.w;
         for (int c0 = cs; c0 < ce; c0 += L) {
             int n = Math.min(L, ce - c0);
+            if (p.kind == DwPlan.TFLITE) {
+                // TFLite requantization written out here (as in row3x3Quant), constants in registers across the row:
+                // the shared store() is too large for C2 to inline, and a vector passed to it is boxed
+                IntVector bias = IntVector.fromArray(IS, p.biasI, c0), lsh = IntVector.fromArray(IS, p.lsh, c0);
+                LongVector mLo = LongVector.fromArray(LS, p.mul, c0), mHi = LongVector.fromArray(LS, p.mul, c0 + HL);
+                LongVector hLo = LongVector.fromArray(LS, p.half, c0), hHi = LongVector.fromArray(LS, p.half, c0 + HL);
+                LongVector nLo = LongVector.fromArray(LS, p.neg, c0), nHi = LongVector.fromArray(LS, p.neg, c0 + HL);
+                LongVector sLo = LongVector.fromArray(LS, p.rsh, c0), sHi = LongVector.fromArray(LS, p.rsh, c0 + HL);
+                int zp = p.outZp, lo = p.lo, hi = p.hi;
+                for (int ox = 0; ox < outW; ox++) {
+                    FloatVector acc = FloatVector.zero(FS);
+                    int o = ox * sC + c0;
+                    for (int ky = 0; ky < kH; ky++) {
+                        if (!rowValid(p, iy0, ky)) continue;
+                        int rb = ints[off + ky] + o;
+                        int wb = ky * kW * cPad + c0;
+                        for (int kx = 0; kx < kW; kx++) {
+                            acc = FloatVector.fromArray(FS, buf, rb + kx * dC).fma(FloatVector.fromArray(FS, w, wb + kx * cPad), acc);
+                        }
+                    }
+                    IntVector a = ((IntVector) acc.convertShape(VectorOperators.F2I, IS, 0)).add(bias).lanewise(VectorOperators.LSHL, lsh);
+                    LongVector xl = (LongVector) a.convertShape(VectorOperators.I2L, LS, 0);
+                    LongVector xh = (LongVector) a.convertShape(VectorOperators.I2L, LS, 1);
+                    xl = xl.mul(mLo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+                    xh = xh.mul(mHi).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+                    xl = xl.add(hLo).add(xl.lanewise(VectorOperators.ASHR, 63).and(nLo)).lanewise(VectorOperators.ASHR, sLo);
+                    xh = xh.add(hHi).add(xh.lanewise(VectorOperators.ASHR, 63).and(nHi)).lanewise(VectorOperators.ASHR, sHi);
+                    IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+                    r = r.add(zp).max(lo).min(hi);
+                    ByteVector bv = (ByteVector) r.convertShape(VectorOperators.I2B, BS, 0);
+                    if (n == L && BS.length() == L) bv.intoArray(y, yOff + ox * C + c0);
+                    else bv.intoArray(y, yOff + ox * C + c0, BS.indexInRange(0, n));
+                }
+                continue;
+            }
             for (int ox = 0; ox < outW; ox++) {
                 FloatVector acc = FloatVector.zero(FS);
                 int o = ox * sC + c0;
