@@ -4,7 +4,8 @@ Run from the repository root after editing: python3 engine-ops/gen-gemm.py"""
 import os
 
 
-def tile(kind):
+def tile(kind, nv=4):
+    """A 4-row tile of nv vectors (nv < 4: the first nv vectors of each packed panel row, for narrow last panels)."""
     ints = kind in ("int", "intA")
     V = "IntVector" if ints else "FloatVector"
     S = "IS" if ints else "FS"
@@ -13,20 +14,20 @@ def tile(kind):
     wt = "int[] w" if ints else "float[] w"
     extra = ", int mask" if kind == "int" else ""
     rd = (lambda r: f"x[r{r} + i] & mask") if kind == "int" else (lambda r: f"x[r{r} + i]")
-    name = {"int": "intTile", "intA": "intTileInt", "float": "floatTile"}[kind]
+    name = {"int": "intTile", "intA": "intTileInt", "float": "floatTile"}[kind] + ("" if nv == 4 else str(nv))
     L = [f"    static void {name}({xs}, int r0, int r1, int r2, int r3{extra}, {wt}, int wOff, int k, {outt}, int outOff) {{",
-         f"        {V} " + ", ".join(f"c{r}{j} = {V}.zero({S})" for r in range(4) for j in range(4)) + ";",
+         f"        {V} " + ", ".join(f"c{r}{j} = {V}.zero({S})" for r in range(4) for j in range(nv)) + ";",
          "        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {"]
-    for j in range(4):
+    for j in range(nv):
         off = "" if j == 0 else f" + {j} * L"
         L.append(f"            {V} w{j} = {V}.fromArray({S}, w, wi{off});")
     for r in range(4):
         L.append(f"            {V} a{r} = {V}.broadcast({S}, {rd(r)});")
-        for j in range(4):
+        for j in range(nv):
             L.append(f"            c{r}{j} = c{r}{j}.add(a{r}.mul(w{j}));")
     L.append("        }")
     for r in range(4):
-        for j in range(4):
+        for j in range(nv):
             L.append(f"        c{r}{j}.intoArray(out, outOff + {r} * NR + {j} * L);")
     L.append("    }")
     return "\n".join(L)
@@ -159,6 +160,17 @@ final class GemmWIDTH {
 INTTILE
 
     /**
+     * The same for a panel whose used columns fit in 1, 2 or 3 vectors (layers with few output channels, last
+     * panels): only those columns of the packed rows are read and only they are stored (the rest of the tile row is
+     * left as it was).
+     */
+INTTILE1
+
+INTTILE2
+
+INTTILE3
+
+    /**
      * A 4 x NR int tile with int32 A rows (the Winograd-domain GEMMs of {@link WinogradKernel}: transformed inputs
      * are ints, not bytes).
      */
@@ -193,7 +205,12 @@ REQUANT = r'''
      * start at {@code c0} and are padded to whole panels.
      */
     static void requantSingle(int[] t, int off, int[] bias, int[] lsh, long[] mult, long[] round, long[] total, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += LL) {
+        requantSingle(t, off, bias, lsh, mult, round, total, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantSingle(int[] t, int off, int[] bias, int[] lsh, long[] mult, long[] round, long[] total, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += LL) {
             IntVector a = IntVector.fromArray(IH, t, off + j).add(IntVector.fromArray(IH, bias, c0 + j))
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(IH, lsh, c0 + j));
             LongVector p = ((LongVector) a.convertShape(VectorOperators.I2L, LS, 0)).mul(LongVector.fromArray(LS, mult, c0 + j))
@@ -209,7 +226,12 @@ REQUANT = r'''
      * from zero ({@code rmask = 2^rsh - 1}).
      */
     static void requantDouble(int[] t, int off, int[] bias, int[] lsh, long[] mult, int[] rsh, int[] rmask, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += LL) {
+        requantDouble(t, off, bias, lsh, mult, rsh, rmask, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantDouble(int[] t, int off, int[] bias, int[] lsh, long[] mult, int[] rsh, int[] rmask, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += LL) {
             IntVector a = IntVector.fromArray(IH, t, off + j).add(IntVector.fromArray(IH, bias, c0 + j))
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(IH, lsh, c0 + j));
             LongVector ab = ((LongVector) a.convertShape(VectorOperators.I2L, LS, 0)).mul(LongVector.fromArray(LS, mult, c0 + j));
@@ -233,7 +255,12 @@ REQUANT = r'''
      * adding and subtracting 1.5 * 2^23, which is exact in that range.
      */
     static void requantOnnx(int[] t, int off, int[] bias, float[] scale, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += L) {
+        requantOnnx(t, off, bias, scale, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantOnnx(int[] t, int off, int[] bias, float[] scale, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += L) {
             IntVector a = IntVector.fromArray(IS, t, off + j).add(IntVector.fromArray(IS, bias, c0 + j));
             FloatVector v = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, scale, c0 + j));
             v = v.max(-1048576f).min(1048576f).add(12582912f).sub(12582912f);
@@ -245,6 +272,6 @@ REQUANT = r'''
 
 out_dir = "engine-ops/src/main/java/dev/octet/ops/simd"
 for width in (512, 256, 128):
-    src = TEMPLATE.replace("INTTILE", tile("int")).replace("INTATILE", tile("intA")).replace("NARROWTILE", tile_narrow()).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("WINOGRAD", wino(width)).replace("SHORTIMPORT", "import jdk.incubator.vector.ShortVector;\n" if width == 128 else "").replace("HALF", str(width // 2)).replace("WIDTH", str(width))
+    src = TEMPLATE.replace("INTTILE1", tile("int", 1)).replace("INTTILE2", tile("int", 2)).replace("INTTILE3", tile("int", 3)).replace("INTATILE", tile("intA")).replace("INTTILE", tile("int")).replace("NARROWTILE", tile_narrow()).replace("FLOATTILE", tile("float")).replace("REQUANT", REQUANT.rstrip("\n")).replace("WINOGRAD", wino(width)).replace("SHORTIMPORT", "import jdk.incubator.vector.ShortVector;\n" if width == 128 else "").replace("HALF", str(width // 2)).replace("WIDTH", str(width))
     with open(os.path.join(out_dir, f"Gemm{width}.java"), "w") as f:
         f.write(src)

@@ -47,13 +47,15 @@ public final class ExecContext {
     /**
      * Parts to cut {@code items} units of work into for {@code threads} threads (a load-time decision): one per
      * thread, up to {@value #PARTS_PER_THREAD} per thread while each keeps at least {@code minItems} units; 1 for one
-     * thread or too little work.
+     * thread or too little work. From {@code threads} parts up, a multiple of {@code threads}: equal parts claimed
+     * first come first served then end together (3 parts on 2 threads leave one thread a double share).
      */
     public static int partsFor(int threads, long items, long minItems) {
         if (threads <= 1) return 1;
         long byWork = items / Math.max(1, minItems);
         if (byWork < 2) return 1;
-        return (int) Math.min(byWork, (long) threads * PARTS_PER_THREAD);
+        long parts = Math.min(byWork, (long) threads * PARTS_PER_THREAD);
+        return (int) (parts >= threads ? parts / threads * threads : parts);
     }
 
     /** The most parts per thread {@link #partsFor} cuts. */

@@ -80,7 +80,9 @@ class ParallelTest {
         assertEquals(1, ExecContext.partsFor(2, 1, 1));
         assertEquals(1, ExecContext.partsFor(2, 30_000, 16_384));
         assertEquals(2, ExecContext.partsFor(2, 40_000, 16_384));
-        assertEquals(3, ExecContext.partsFor(2, 3, 1));
+        assertEquals(2, ExecContext.partsFor(2, 3, 1), "a multiple of the threads");
+        assertEquals(3, ExecContext.partsFor(4, 3, 1), "fewer parts than threads");
+        assertEquals(8, ExecContext.partsFor(4, 11, 1), "a multiple of the threads");
         assertEquals(8, ExecContext.partsFor(2, 1000, 1));
         assertEquals(16, ExecContext.partsFor(4, 1L << 40, 1));
     }

@@ -143,7 +143,8 @@ final class DetectionPostProcess {
 
         int[] ids = {ctx.inputId(0), ctx.inputId(1), ctx.inputId(2), ctx.outputId(0), ctx.outputId(1), ctx.outputId(2), ctx.outputId(3)};
         return new PostProcessKernel(o, numBoxes, boxLen, withBackground, labelOffset, outN, ids,
-                boxes.type(), quantOf(boxes), classes.type(), quantOf(classes), anchors.type(), quantOf(anchors), packedAnchors, l);
+                boxes.type(), quantOf(boxes), classes.type(), quantOf(classes), anchors.type(), quantOf(anchors), packedAnchors, l,
+                ctx.options().threads());
     }
 
     private static void checkType(PrepareContext ctx, int i, String what) {
@@ -454,10 +455,18 @@ final class DetectionPostProcess {
         private final QuantParams boxQ, classQ, anchorQ;
         private final float[] packedAnchors;
         private final Layout l;
+        /** 8-bit class scores: the dequantized value of each of the 256 bytes (dequantScore, computed at load). */
+        private final float[] scoreLut;
+        /**
+         * Anchor ranges decoded, dequantized and (fast NMS) reduced to their best classes in parallel; each part writes
+         * only its anchors' scratch rows, and the NMS that follows runs on the calling thread.
+         */
+        private final int parts;
+        private final dev.octet.core.Parallel.Task task = this::perAnchors;
 
         PostProcessKernel(Options o, int numBoxes, int boxLen, int withBackground, int labelOffset, int outN, int[] ids,
                           DataType boxType, QuantParams boxQ, DataType classType, QuantParams classQ,
-                          DataType anchorType, QuantParams anchorQ, float[] packedAnchors, Layout l) {
+                          DataType anchorType, QuantParams anchorQ, float[] packedAnchors, Layout l, int threads) {
             this.o = o;
             this.numBoxes = numBoxes;
             this.boxLen = boxLen;
@@ -479,6 +488,13 @@ final class DetectionPostProcess {
             this.anchorQ = anchorQ;
             this.packedAnchors = packedAnchors;
             this.l = l;
+            if (classType == DataType.FLOAT32) {
+                this.scoreLut = null;
+            } else {
+                this.scoreLut = new float[256];
+                for (int b = 0; b < 256; b++) scoreLut[b] = dequantScore((byte) b, classType == DataType.UINT8, classQ.zeroPoint(), classQ.scale());
+            }
+            this.parts = ExecContext.partsFor(threads, (long) numBoxes * Math.max(1, withBackground), 32768);
         }
 
         @Override
@@ -488,8 +504,8 @@ final class DetectionPostProcess {
         public void run(ExecContext ec) {
             float[] fs = ec.scratchFloats();
             int[] is = ec.scratchInts();
-            decodeBoxes(ec, fs);
-            loadScores(ec, fs);
+            if (parts <= 1) perAnchors(ec, 0);
+            else ec.parallelFor(parts, task);
             float[] ob = ec.floats(outBoxes), oc = ec.floats(outClasses), os = ec.floats(outScores), on = ec.floats(outCount);
             int bOff = ec.offset(outBoxes), cOff = ec.offset(outClasses), sOff = ec.offset(outScores);
             java.util.Arrays.fill(ob, bOff, bOff + 4 * outN, 0f);
@@ -501,6 +517,15 @@ final class DetectionPostProcess {
             on[ec.offset(outCount)] = count;
         }
 
+        /** Part p of {@link #parts}: anchors [numBoxes*p/parts, numBoxes*(p+1)/parts). */
+        private void perAnchors(ExecContext ec, int p) {
+            int a0 = (int) ((long) numBoxes * p / parts), a1 = (int) ((long) numBoxes * (p + 1) / parts);
+            float[] fs = ec.scratchFloats();
+            decodeBoxes(ec, fs, a0, a1);
+            loadScores(ec, fs, a0, a1);
+            if (!o.useRegularNms()) bestClasses(fs, ec.scratchInts(), a0, a1);
+        }
+
         private float anchor(ExecContext ec, int i) {
             if (packedAnchors != null) return packedAnchors[i];
             int off = ec.offset(inAnchors);
@@ -508,14 +533,14 @@ final class DetectionPostProcess {
             return dequantBox(ec.bytes(inAnchors)[off + i], anchorType == DataType.UINT8, anchorQ.zeroPoint(), anchorQ.scale());
         }
 
-        private void decodeBoxes(ExecContext ec, float[] fs) {
+        private void decodeBoxes(ExecContext ec, float[] fs, int a0, int a1) {
             int off = ec.offset(inBoxes);
             float[] bf = boxType == DataType.FLOAT32 ? ec.floats(inBoxes) : null;
             byte[] bb = bf == null ? ec.bytes(inBoxes) : null;
             boolean u = boxType == DataType.UINT8;
             int zp = bf == null ? boxQ.zeroPoint() : 0;
             float sc = bf == null ? boxQ.scale() : 0f;
-            for (int i = 0; i < numBoxes; i++) {
+            for (int i = a0; i < a1; i++) {
                 int p = off + i * boxLen;
                 float ty, tx, th, tw;
                 if (bf != null) {
@@ -553,17 +578,15 @@ final class DetectionPostProcess {
             }
         }
 
-        private void loadScores(ExecContext ec, float[] fs) {
-            int off = ec.offset(inClasses);
-            int n = numBoxes * withBackground;
+        private void loadScores(ExecContext ec, float[] fs, int a0, int a1) {
+            int from = a0 * withBackground, n = (a1 - a0) * withBackground;
+            int off = ec.offset(inClasses) + from, to = l.fScores + from;
             if (classType == DataType.FLOAT32) {
-                System.arraycopy(ec.floats(inClasses), off, fs, l.fScores, n);
+                System.arraycopy(ec.floats(inClasses), off, fs, to, n);
             } else {
                 byte[] b = ec.bytes(inClasses);
-                boolean u = classType == DataType.UINT8;
-                int zp = classQ.zeroPoint();
-                float sc = classQ.scale();
-                for (int i = 0; i < n; i++) fs[l.fScores + i] = dequantScore(b[off + i], u, zp, sc);
+                float[] lut = scoreLut;
+                for (int i = 0; i < n; i++) fs[to + i] = lut[b[off + i] & 0xFF];
             }
         }
 
@@ -605,15 +628,21 @@ final class DetectionPostProcess {
             return selected;
         }
 
-        private int fastNms(float[] fs, int[] is, long[] keys, float[] ob, int bOff, float[] oc, int cOff, float[] os, int sOff) {
+        /** Fast NMS, per anchor in [a0, a1): its best classes (partial arg sort) and its best score. */
+        private void bestClasses(float[] fs, int[] is, int a0, int a1) {
             int numClasses = o.numClasses();
             int perAnchor = Math.min(o.maxClassesPerDetection(), numClasses);
-            for (int row = 0; row < numBoxes; row++) {
+            for (int row = a0; row < a1; row++) {
                 int rowScores = l.fScores + row * withBackground + labelOffset;
                 int ci = l.iClassIdx + row * numClasses;
                 decreasingPartialArgSort(fs, rowScores, numClasses, perAnchor, is, ci);
                 fs[l.fClassScores + row] = fs[rowScores + is[ci]];
             }
+        }
+
+        private int fastNms(float[] fs, int[] is, long[] keys, float[] ob, int bOff, float[] oc, int cOff, float[] os, int sOff) {
+            int numClasses = o.numClasses();
+            int perAnchor = Math.min(o.maxClassesPerDetection(), numClasses);
             int selected = nmsSingleClass(fs, l.fClassScores, is, keys, o.maxDetections());
             for (int k = 0; k < selected; k++) {
                 int anchor = is[l.iSelected + k];

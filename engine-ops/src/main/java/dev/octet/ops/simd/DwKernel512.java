@@ -29,17 +29,25 @@ final class DwKernel512 {
     private static final float MAGIC = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds half to even
 
     /**
-     * Computes output rows [r0, r1) using {@code buf[base .. base + scratchPerPart)} as row buffers; x and y are
-     * the input and output arrays (byte[] or float[]) with the tensors' element offsets.
+     * Computes output rows [r0, r1), output channels [c0, c1) (c0 a multiple of L; the whole range unless the plan
+     * splits channels, which needs mult == 1), using {@code buf[base .. base + scratchPerPart)} as row buffers; x and y
+     * are the input and output arrays (byte[] or float[]) with the tensors' element offsets.
      */
-    static void rows(DwPlan p, Object x, int xOff, Object y, int yOffset, int r0, int r1, float[] buf, int base) {
+    static void rows(DwPlan p, Object x, int xOff, Object y, int yOffset, int r0, int r1, int c0, int c1, float[] buf, int base, int[] ints, int ib) {
         Window win = p.win;
         int outH = win.outH(), kH = win.kH(), dh = win.dilationH();
         // Row buffers are reused while they hold the input row needed: with dilation 1 the kH rows of an output row
         // are consecutive, so input row iy lives in slot iy mod kH and each input row is widened once per part.
-        int[] slotKey = new int[kH], off = new int[kH];
-        java.util.Arrays.fill(slotKey, -1);
+        // ints[ib .. ib + kH): the input row each slot holds (-1: none); ints[ib + kH .. ib + 2kH): the buffer offset of
+        // filter row ky (scratch of the part, so a run allocates nothing)
+        int sk = ib, off = ib + kH;
+        java.util.Arrays.fill(ints, sk, sk + kH, -1);
         boolean ring = dh == 1;
+        // Quantized 3x3: a filter row outside the image reads a zero row (exact zero taps), so edge rows take the
+        // register-blocked path too (the generic path boxed vectors in C2 and ran several times slower).
+        boolean zeroRows = p.kind != DwPlan.FLOAT && kH == 3 && win.kW() == 3;
+        int zeroOff = base + kH * p.rowLen;
+        boolean zeroed = false;
         for (int r = r0; r < r1; r++) {
             int b = r / outH, oy = r % outH;
             int iy0 = oy * win.strideH() - win.padTop();
@@ -49,22 +57,32 @@ final class DwKernel512 {
                 if (iy >= 0 && iy < p.inH) {
                     int slot = ring ? Math.floorMod(iy, kH) : ky;
                     int key = b * p.inH + iy;
-                    off[ky] = base + slot * p.rowLen;
-                    if (slotKey[slot] != key) {
-                        fillRow(p, x, xOff, b, iy, buf, off[ky]);
-                        slotKey[slot] = key;
+                    ints[off + ky] = base + slot * p.rowLen;
+                    if (ints[sk + slot] != key) {
+                        if (c0 == 0 && c1 == p.outC) fillRow(p, x, xOff, b, iy, buf, ints[off + ky]); // whole row: vectorized widening
+                        else p.fillRow(x, xOff, b, iy, buf, ints[off + ky], c0, c1);
+                        ints[sk + slot] = key;
                     }
                 } else {
                     all = false;
+                    ints[off + ky] = zeroOff;
                 }
             }
+            if (!all && zeroRows && !zeroed) {
+                if (c0 == 0 && c1 == p.outC) {
+                    java.util.Arrays.fill(buf, zeroOff, zeroOff + p.rowLen, 0f);
+                } else { // a channel part reads only its slice of each column
+                    for (int col = 0, at = zeroOff + c0; col < p.wp; col++, at += p.outC) java.util.Arrays.fill(buf, at, at + c1 - c0, 0f);
+                }
+                zeroed = true;
+            }
             int yOff = yOffset + r * win.outW() * p.outC;
-            if (all && kH == 3 && win.kW() == 3) {
-                if (p.kind == DwPlan.FLOAT) row3x3Float(p, buf, off[0], off[1], off[2], (float[]) y, yOff);
-                else row3x3Quant(p, buf, off[0], off[1], off[2], (byte[]) y, yOff);
+            if ((all || zeroRows) && kH == 3 && win.kW() == 3) {
+                if (p.kind == DwPlan.FLOAT) row3x3Float(p, buf, ints[off], ints[off + 1], ints[off + 2], (float[]) y, yOff, c0, c1);
+                else row3x3Quant(p, buf, ints[off], ints[off + 1], ints[off + 2], (byte[]) y, yOff, c0, c1);
             } else {
-                if (p.kind == DwPlan.FLOAT) rowFloat(p, buf, off, iy0, (float[]) y, yOff);
-                else rowQuant(p, buf, off, iy0, (byte[]) y, yOff);
+                if (p.kind == DwPlan.FLOAT) rowFloat(p, buf, ints, off, iy0, (float[]) y, yOff, c0, c1);
+                else rowQuant(p, buf, ints, off, iy0, (byte[]) y, yOff, c0, c1);
             }
         }
     }
@@ -113,21 +131,22 @@ final class DwKernel512 {
 
     // ------------------------------------------------------------------ quantized
 
-    private static void row3x3Quant(DwPlan p, float[] buf, int r0, int r1, int r2, byte[] y, int yOff) {
+    private static void row3x3Quant(DwPlan p, float[] buf, int r0, int r1, int r2, byte[] y, int yOff, int cs, int ce) {
         Window win = p.win;
         int C = p.outC, cPad = p.cPad, outW = win.outW();
         int sC = win.strideW() * C, dC = win.dilationW() * C;
         float[] w = p.w;
-        for (int c0 = 0; c0 < C; c0 += L) {
+        for (int c0 = cs; c0 < ce; c0 += L) {
             FloatVector w00 = FloatVector.fromArray(FS, w, c0), w01 = FloatVector.fromArray(FS, w, cPad + c0),
                     w02 = FloatVector.fromArray(FS, w, 2 * cPad + c0), w10 = FloatVector.fromArray(FS, w, 3 * cPad + c0),
                     w11 = FloatVector.fromArray(FS, w, 4 * cPad + c0), w12 = FloatVector.fromArray(FS, w, 5 * cPad + c0),
                     w20 = FloatVector.fromArray(FS, w, 6 * cPad + c0), w21 = FloatVector.fromArray(FS, w, 7 * cPad + c0),
                     w22 = FloatVector.fromArray(FS, w, 8 * cPad + c0);
-            int n = Math.min(L, C - c0);
+            int n = Math.min(L, ce - c0);
             int o = c0;
-            if (p.kind == DwPlan.TFLITE && n == L && BS.length() == L) {
-                // requantization constants of this channel block held in registers across the row
+            if (p.kind == DwPlan.TFLITE) {
+                // requantization constants of this channel block held in registers across the row (the per-channel
+                // arrays are padded to whole vectors; a short last block stores its n lanes through a mask)
                 IntVector bias = IntVector.fromArray(IS, p.biasI, c0), lsh = IntVector.fromArray(IS, p.lsh, c0);
                 LongVector mLo = LongVector.fromArray(LS, p.mul, c0), mHi = LongVector.fromArray(LS, p.mul, c0 + HL);
                 LongVector hLo = LongVector.fromArray(LS, p.half, c0), hHi = LongVector.fromArray(LS, p.half, c0 + HL);
@@ -153,7 +172,9 @@ final class DwKernel512 {
                     xh = xh.add(hHi).add(xh.lanewise(VectorOperators.ASHR, 63).and(nHi)).lanewise(VectorOperators.ASHR, sHi);
                     IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
                     r = r.add(zp).max(lo).min(hi);
-                    ((ByteVector) r.convertShape(VectorOperators.I2B, BS, 0)).intoArray(y, yOff + ox * C + c0);
+                    ByteVector bv = (ByteVector) r.convertShape(VectorOperators.I2B, BS, 0);
+                    if (n == L && BS.length() == L) bv.intoArray(y, yOff + ox * C + c0);
+                    else bv.intoArray(y, yOff + ox * C + c0, BS.indexInRange(0, n));
                 }
                 continue;
             }
@@ -195,19 +216,54 @@ final class DwKernel512 {
         }
     }
 
-    private static void rowQuant(DwPlan p, float[] buf, int[] off, int iy0, byte[] y, int yOff) {
+    private static void rowQuant(DwPlan p, float[] buf, int[] ints, int off, int iy0, byte[] y, int yOff, int cs, int ce) {
         Window win = p.win;
         int C = p.outC, cPad = p.cPad, outW = win.outW(), kH = win.kH(), kW = win.kW();
         int sC = win.strideW() * C, dC = win.dilationW() * C;
         float[] w = p.w;
-        for (int c0 = 0; c0 < C; c0 += L) {
-            int n = Math.min(L, C - c0);
+        for (int c0 = cs; c0 < ce; c0 += L) {
+            int n = Math.min(L, ce - c0);
+            if (p.kind == DwPlan.TFLITE) {
+                // TFLite requantization written out here (as in row3x3Quant), constants in registers across the row:
+                // the shared store() is too large for C2 to inline, and a vector passed to it is boxed
+                IntVector bias = IntVector.fromArray(IS, p.biasI, c0), lsh = IntVector.fromArray(IS, p.lsh, c0);
+                LongVector mLo = LongVector.fromArray(LS, p.mul, c0), mHi = LongVector.fromArray(LS, p.mul, c0 + HL);
+                LongVector hLo = LongVector.fromArray(LS, p.half, c0), hHi = LongVector.fromArray(LS, p.half, c0 + HL);
+                LongVector nLo = LongVector.fromArray(LS, p.neg, c0), nHi = LongVector.fromArray(LS, p.neg, c0 + HL);
+                LongVector sLo = LongVector.fromArray(LS, p.rsh, c0), sHi = LongVector.fromArray(LS, p.rsh, c0 + HL);
+                int zp = p.outZp, lo = p.lo, hi = p.hi;
+                for (int ox = 0; ox < outW; ox++) {
+                    FloatVector acc = FloatVector.zero(FS);
+                    int o = ox * sC + c0;
+                    for (int ky = 0; ky < kH; ky++) {
+                        if (!rowValid(p, iy0, ky)) continue;
+                        int rb = ints[off + ky] + o;
+                        int wb = ky * kW * cPad + c0;
+                        for (int kx = 0; kx < kW; kx++) {
+                            acc = FloatVector.fromArray(FS, buf, rb + kx * dC).fma(FloatVector.fromArray(FS, w, wb + kx * cPad), acc);
+                        }
+                    }
+                    IntVector a = ((IntVector) acc.convertShape(VectorOperators.F2I, IS, 0)).add(bias).lanewise(VectorOperators.LSHL, lsh);
+                    LongVector xl = (LongVector) a.convertShape(VectorOperators.I2L, LS, 0);
+                    LongVector xh = (LongVector) a.convertShape(VectorOperators.I2L, LS, 1);
+                    xl = xl.mul(mLo).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+                    xh = xh.mul(mHi).add(1L << 30).lanewise(VectorOperators.ASHR, 31);
+                    xl = xl.add(hLo).add(xl.lanewise(VectorOperators.ASHR, 63).and(nLo)).lanewise(VectorOperators.ASHR, sLo);
+                    xh = xh.add(hHi).add(xh.lanewise(VectorOperators.ASHR, 63).and(nHi)).lanewise(VectorOperators.ASHR, sHi);
+                    IntVector r = ((IntVector) xl.convertShape(VectorOperators.L2I, IS, 0)).or((IntVector) xh.convertShape(VectorOperators.L2I, IS, -1));
+                    r = r.add(zp).max(lo).min(hi);
+                    ByteVector bv = (ByteVector) r.convertShape(VectorOperators.I2B, BS, 0);
+                    if (n == L && BS.length() == L) bv.intoArray(y, yOff + ox * C + c0);
+                    else bv.intoArray(y, yOff + ox * C + c0, BS.indexInRange(0, n));
+                }
+                continue;
+            }
             for (int ox = 0; ox < outW; ox++) {
                 FloatVector acc = FloatVector.zero(FS);
                 int o = ox * sC + c0;
                 for (int ky = 0; ky < kH; ky++) {
                     if (!rowValid(p, iy0, ky)) continue;
-                    int rb = off[ky] + o;
+                    int rb = ints[off + ky] + o;
                     int wb = ky * kW * cPad + c0;
                     for (int kx = 0; kx < kW; kx++) {
                         acc = FloatVector.fromArray(FS, buf, rb + kx * dC).fma(FloatVector.fromArray(FS, w, wb + kx * cPad), acc);
@@ -247,20 +303,20 @@ final class DwKernel512 {
 
     // ------------------------------------------------------------------ float
 
-    private static void row3x3Float(DwPlan p, float[] buf, int r0, int r1, int r2, float[] y, int yOff) {
+    private static void row3x3Float(DwPlan p, float[] buf, int r0, int r1, int r2, float[] y, int yOff, int cs, int ce) {
         Window win = p.win;
         int C = p.outC, cPad = p.cPad, outW = win.outW();
         int sC = win.strideW() * C, dC = win.dilationW() * C;
         float[] w = p.w;
         FloatVector zero = FloatVector.zero(FS);
-        for (int c0 = 0; c0 < C; c0 += L) {
+        for (int c0 = cs; c0 < ce; c0 += L) {
             FloatVector w00 = FloatVector.fromArray(FS, w, c0), w01 = FloatVector.fromArray(FS, w, cPad + c0),
                     w02 = FloatVector.fromArray(FS, w, 2 * cPad + c0), w10 = FloatVector.fromArray(FS, w, 3 * cPad + c0),
                     w11 = FloatVector.fromArray(FS, w, 4 * cPad + c0), w12 = FloatVector.fromArray(FS, w, 5 * cPad + c0),
                     w20 = FloatVector.fromArray(FS, w, 6 * cPad + c0), w21 = FloatVector.fromArray(FS, w, 7 * cPad + c0),
                     w22 = FloatVector.fromArray(FS, w, 8 * cPad + c0);
             FloatVector bias = FloatVector.fromArray(FS, p.biasF, c0);
-            int n = Math.min(L, C - c0);
+            int n = Math.min(L, ce - c0);
             VectorMask<Float> m = FS.indexInRange(0, n);
             int o = c0;
             for (int ox = 0; ox < outW; ox++, o += sC) {
@@ -280,13 +336,13 @@ final class DwKernel512 {
         }
     }
 
-    private static void rowFloat(DwPlan p, float[] buf, int[] off, int iy0, float[] y, int yOff) {
+    private static void rowFloat(DwPlan p, float[] buf, int[] ints, int off, int iy0, float[] y, int yOff, int cs, int ce) {
         Window win = p.win;
         int C = p.outC, cPad = p.cPad, outW = win.outW(), kH = win.kH(), kW = win.kW();
         int sC = win.strideW() * C, dC = win.dilationW() * C;
         float[] w = p.w;
-        for (int c0 = 0; c0 < C; c0 += L) {
-            int n = Math.min(L, C - c0);
+        for (int c0 = cs; c0 < ce; c0 += L) {
+            int n = Math.min(L, ce - c0);
             VectorMask<Float> m = FS.indexInRange(0, n);
             FloatVector bias = FloatVector.fromArray(FS, p.biasF, c0);
             for (int ox = 0; ox < outW; ox++) {
@@ -294,7 +350,7 @@ final class DwKernel512 {
                 int o = ox * sC + c0;
                 for (int ky = 0; ky < kH; ky++) {
                     if (!rowValid(p, iy0, ky)) continue;
-                    int rb = off[ky] + o;
+                    int rb = ints[off + ky] + o;
                     int wb = ky * kW * cPad + c0;
                     for (int kx = 0; kx < kW; kx++) {
                         acc = acc.add(FloatVector.fromArray(FS, buf, rb + kx * dC).mul(FloatVector.fromArray(FS, w, wb + kx * cPad)));

@@ -39,7 +39,9 @@ final class DwPlan {
     // float: bias and clamp range
     final float[] biasF;
     final float flo, fhi;
-    final int parts;    // work parts (one scratch slice each)
+    final int parts;    // work parts (one scratch slice each): rowParts x chanParts
+    final int rowParts, chanParts;
+    final int lanes;
 
     DwPlan(int kind, boolean unsigned, int batch, int inC, int mult, Window win, int lanes, int inputId, int outputId, int xZp, float[] w,
            int[] biasI, int[] lsh, long[] mul, long[] half, long[] neg, long[] rsh, float[] os, int outZp, int lo, int hi,
@@ -74,16 +76,52 @@ final class DwPlan {
         this.biasF = biasF;
         this.flo = flo;
         this.fhi = fhi;
-        // one part per thread, up to 4 per thread while each keeps 6 output rows (a part re-widens kH-1 input rows)
-        this.parts = threads <= 1 ? 1 : Math.max(1, Math.max(Math.min(threads, rows()), Math.min(4 * threads, rows() / 6)));
+        this.lanes = lanes;
+        int[] split = split(threads, rows(), cPad / lanes, mult, lanes);
+        this.rowParts = split[0];
+        this.chanParts = split[1];
+        this.parts = rowParts * chanParts;
+    }
+
+    /**
+     * The split chosen at load, {rowParts, chanParts}. Output rows while every thread gets at least 4 parts of 6+
+     * rows (a row part re-widens the kH-1 input rows above its first row, and many parts keep threads busy when one
+     * of them is descheduled); otherwise (the small, deep layers: 7x7, 14x14, 19x19) channel blocks when each
+     * thread gets at least 2 vector blocks, since channel parts widen disjoint slices of the input rows and so
+     * duplicate nothing (needs one output channel per input channel); otherwise rows again. Part counts are a
+     * multiple of the thread count where possible, so that with first come first served claiming no thread is left
+     * with an extra part (19 rows over 2 threads in 3 parts ran at 1.4x).
+     */
+    static int[] split(int threads, int rows, int blocks, int mult, int lanes) {
+        if (threads <= 1) return new int[] {1, 1};
+        int perThreadRows = rows / (6 * threads);
+        if (perThreadRows >= 4) return new int[] {4 * threads, 1};
+        if (mult == 1 && blocks >= 2 * threads && rows < 24 * threads) {
+            int k = Math.max(1, Math.min(4, blocks / (2 * threads)));
+            return new int[] {1, k * threads};
+        }
+        if (perThreadRows >= 1) return new int[] {perThreadRows * threads, 1};
+        return new int[] {Math.max(1, Math.min(threads, rows)), 1};
+    }
+
+    /** First output channel of channel part cp (a multiple of the vector width; chanParts gives C). */
+    int chanStart(int cp) {
+        int blocks = cPad / lanes;
+        return Math.min(outC, (int) ((long) blocks * cp / chanParts) * lanes);
     }
 
     static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
 
     int rows() { return batch * win.outH(); }
 
-    /** Floats of scratch one part needs: one row buffer per filter row. */
-    int scratchPerPart() { return win.kH() * rowLen; }
+    /**
+     * Floats of scratch one part needs: one row buffer per filter row, and a row of zeros that stands for a filter row
+     * above or below the image (quantized 3x3 kernels: its taps add exact zeros, so edge rows take the fast path).
+     */
+    int scratchPerPart() { return (win.kH() + 1) * rowLen; }
+
+    /** Ints of scratch one part needs: the input row held by each row buffer and the buffer of each filter row. */
+    int intScratchPerPart() { return 2 * win.kH(); }
 
     long macs() { return (long) batch * win.outH() * win.outW() * outC * win.kH() * win.kW(); }
 
@@ -91,6 +129,32 @@ final class DwPlan {
      * Widens input row {@code iy} of image {@code b} into {@code buf[base..]}: zero columns left and right, input
      * channel ic repeated for output channels ic*mult..ic*mult+mult-1, zero point removed.
      */
+    void fillRow(Object xArr, int xOff, int b, int iy, float[] buf, int base, int c0, int c1) {
+        if (c0 == 0 && c1 == outC) {
+            fillRow(xArr, xOff, b, iy, buf, base);
+            return;
+        }
+        // a channel slice (mult == 1): channels [c0, c1) of every column, zeros in the padding columns
+        int n = c1 - c0, padL = win.padLeft();
+        int src = xOff + (b * inH + iy) * inW * inC + c0;
+        for (int col = 0; col < wp; col++) {
+            int o = base + col * outC + c0, ix = col - padL;
+            if (ix < 0 || ix >= inW) {
+                java.util.Arrays.fill(buf, o, o + n, 0f);
+            } else if (kind == FLOAT) {
+                System.arraycopy((float[]) xArr, src + ix * inC, buf, o, n);
+            } else {
+                byte[] x = (byte[]) xArr;
+                int s = src + ix * inC, zp = xZp;
+                if (unsigned) {
+                    for (int i = 0; i < n; i++) buf[o + i] = (x[s + i] & 0xFF) - zp;
+                } else {
+                    for (int i = 0; i < n; i++) buf[o + i] = x[s + i] - zp;
+                }
+            }
+        }
+    }
+
     void fillRow(Object xArr, int xOff, int b, int iy, float[] buf, int base) {
         int padCols = win.padLeft() * outC;
         java.util.Arrays.fill(buf, base, base + padCols, 0f);

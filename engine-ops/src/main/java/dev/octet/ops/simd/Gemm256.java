@@ -78,6 +78,95 @@ final class Gemm256 {
     }
 
     /**
+     * The same for a panel whose used columns fit in 1, 2 or 3 vectors (layers with few output channels, last
+     * panels): only those columns of the packed rows are read and only they are stored (the rest of the tile row is
+     * left as it was).
+     */
+    static void intTile1(byte[] x, int r0, int r1, int r2, int r3, int mask, int[] w, int wOff, int k, int[] out, int outOff) {
+        IntVector c00 = IntVector.zero(IS), c10 = IntVector.zero(IS), c20 = IntVector.zero(IS), c30 = IntVector.zero(IS);
+        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector a0 = IntVector.broadcast(IS, x[r0 + i] & mask);
+            c00 = c00.add(a0.mul(w0));
+            IntVector a1 = IntVector.broadcast(IS, x[r1 + i] & mask);
+            c10 = c10.add(a1.mul(w0));
+            IntVector a2 = IntVector.broadcast(IS, x[r2 + i] & mask);
+            c20 = c20.add(a2.mul(w0));
+            IntVector a3 = IntVector.broadcast(IS, x[r3 + i] & mask);
+            c30 = c30.add(a3.mul(w0));
+        }
+        c00.intoArray(out, outOff + 0 * NR + 0 * L);
+        c10.intoArray(out, outOff + 1 * NR + 0 * L);
+        c20.intoArray(out, outOff + 2 * NR + 0 * L);
+        c30.intoArray(out, outOff + 3 * NR + 0 * L);
+    }
+
+    static void intTile2(byte[] x, int r0, int r1, int r2, int r3, int mask, int[] w, int wOff, int k, int[] out, int outOff) {
+        IntVector c00 = IntVector.zero(IS), c01 = IntVector.zero(IS), c10 = IntVector.zero(IS), c11 = IntVector.zero(IS), c20 = IntVector.zero(IS), c21 = IntVector.zero(IS), c30 = IntVector.zero(IS), c31 = IntVector.zero(IS);
+        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector w1 = IntVector.fromArray(IS, w, wi + 1 * L);
+            IntVector a0 = IntVector.broadcast(IS, x[r0 + i] & mask);
+            c00 = c00.add(a0.mul(w0));
+            c01 = c01.add(a0.mul(w1));
+            IntVector a1 = IntVector.broadcast(IS, x[r1 + i] & mask);
+            c10 = c10.add(a1.mul(w0));
+            c11 = c11.add(a1.mul(w1));
+            IntVector a2 = IntVector.broadcast(IS, x[r2 + i] & mask);
+            c20 = c20.add(a2.mul(w0));
+            c21 = c21.add(a2.mul(w1));
+            IntVector a3 = IntVector.broadcast(IS, x[r3 + i] & mask);
+            c30 = c30.add(a3.mul(w0));
+            c31 = c31.add(a3.mul(w1));
+        }
+        c00.intoArray(out, outOff + 0 * NR + 0 * L);
+        c01.intoArray(out, outOff + 0 * NR + 1 * L);
+        c10.intoArray(out, outOff + 1 * NR + 0 * L);
+        c11.intoArray(out, outOff + 1 * NR + 1 * L);
+        c20.intoArray(out, outOff + 2 * NR + 0 * L);
+        c21.intoArray(out, outOff + 2 * NR + 1 * L);
+        c30.intoArray(out, outOff + 3 * NR + 0 * L);
+        c31.intoArray(out, outOff + 3 * NR + 1 * L);
+    }
+
+    static void intTile3(byte[] x, int r0, int r1, int r2, int r3, int mask, int[] w, int wOff, int k, int[] out, int outOff) {
+        IntVector c00 = IntVector.zero(IS), c01 = IntVector.zero(IS), c02 = IntVector.zero(IS), c10 = IntVector.zero(IS), c11 = IntVector.zero(IS), c12 = IntVector.zero(IS), c20 = IntVector.zero(IS), c21 = IntVector.zero(IS), c22 = IntVector.zero(IS), c30 = IntVector.zero(IS), c31 = IntVector.zero(IS), c32 = IntVector.zero(IS);
+        for (int i = 0, wi = wOff; i < k; i++, wi += NR) {
+            IntVector w0 = IntVector.fromArray(IS, w, wi);
+            IntVector w1 = IntVector.fromArray(IS, w, wi + 1 * L);
+            IntVector w2 = IntVector.fromArray(IS, w, wi + 2 * L);
+            IntVector a0 = IntVector.broadcast(IS, x[r0 + i] & mask);
+            c00 = c00.add(a0.mul(w0));
+            c01 = c01.add(a0.mul(w1));
+            c02 = c02.add(a0.mul(w2));
+            IntVector a1 = IntVector.broadcast(IS, x[r1 + i] & mask);
+            c10 = c10.add(a1.mul(w0));
+            c11 = c11.add(a1.mul(w1));
+            c12 = c12.add(a1.mul(w2));
+            IntVector a2 = IntVector.broadcast(IS, x[r2 + i] & mask);
+            c20 = c20.add(a2.mul(w0));
+            c21 = c21.add(a2.mul(w1));
+            c22 = c22.add(a2.mul(w2));
+            IntVector a3 = IntVector.broadcast(IS, x[r3 + i] & mask);
+            c30 = c30.add(a3.mul(w0));
+            c31 = c31.add(a3.mul(w1));
+            c32 = c32.add(a3.mul(w2));
+        }
+        c00.intoArray(out, outOff + 0 * NR + 0 * L);
+        c01.intoArray(out, outOff + 0 * NR + 1 * L);
+        c02.intoArray(out, outOff + 0 * NR + 2 * L);
+        c10.intoArray(out, outOff + 1 * NR + 0 * L);
+        c11.intoArray(out, outOff + 1 * NR + 1 * L);
+        c12.intoArray(out, outOff + 1 * NR + 2 * L);
+        c20.intoArray(out, outOff + 2 * NR + 0 * L);
+        c21.intoArray(out, outOff + 2 * NR + 1 * L);
+        c22.intoArray(out, outOff + 2 * NR + 2 * L);
+        c30.intoArray(out, outOff + 3 * NR + 0 * L);
+        c31.intoArray(out, outOff + 3 * NR + 1 * L);
+        c32.intoArray(out, outOff + 3 * NR + 2 * L);
+    }
+
+    /**
      * A 4 x NR int tile with int32 A rows (the Winograd-domain GEMMs of {@link WinogradKernel}: transformed inputs
      * are ints, not bytes).
      */
@@ -240,7 +329,12 @@ final class Gemm256 {
      * start at {@code c0} and are padded to whole panels.
      */
     static void requantSingle(int[] t, int off, int[] bias, int[] lsh, long[] mult, long[] round, long[] total, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += LL) {
+        requantSingle(t, off, bias, lsh, mult, round, total, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantSingle(int[] t, int off, int[] bias, int[] lsh, long[] mult, long[] round, long[] total, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += LL) {
             IntVector a = IntVector.fromArray(IH, t, off + j).add(IntVector.fromArray(IH, bias, c0 + j))
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(IH, lsh, c0 + j));
             LongVector p = ((LongVector) a.convertShape(VectorOperators.I2L, LS, 0)).mul(LongVector.fromArray(LS, mult, c0 + j))
@@ -256,7 +350,12 @@ final class Gemm256 {
      * from zero ({@code rmask = 2^rsh - 1}).
      */
     static void requantDouble(int[] t, int off, int[] bias, int[] lsh, long[] mult, int[] rsh, int[] rmask, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += LL) {
+        requantDouble(t, off, bias, lsh, mult, rsh, rmask, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantDouble(int[] t, int off, int[] bias, int[] lsh, long[] mult, int[] rsh, int[] rmask, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += LL) {
             IntVector a = IntVector.fromArray(IH, t, off + j).add(IntVector.fromArray(IH, bias, c0 + j))
                     .lanewise(VectorOperators.LSHL, IntVector.fromArray(IH, lsh, c0 + j));
             LongVector ab = ((LongVector) a.convertShape(VectorOperators.I2L, LS, 0)).mul(LongVector.fromArray(LS, mult, c0 + j));
@@ -280,7 +379,12 @@ final class Gemm256 {
      * adding and subtracting 1.5 * 2^23, which is exact in that range.
      */
     static void requantOnnx(int[] t, int off, int[] bias, float[] scale, int c0, int zp, int lo, int hi) {
-        for (int j = 0; j < NR; j += L) {
+        requantOnnx(t, off, bias, scale, c0, zp, lo, hi, NR);
+    }
+
+    /** The first {@code ncols} columns only (a multiple of L). */
+    static void requantOnnx(int[] t, int off, int[] bias, float[] scale, int c0, int zp, int lo, int hi, int ncols) {
+        for (int j = 0; j < ncols; j += L) {
             IntVector a = IntVector.fromArray(IS, t, off + j).add(IntVector.fromArray(IS, bias, c0 + j));
             FloatVector v = ((FloatVector) a.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, scale, c0 + j));
             v = v.max(-1048576f).min(1048576f).add(12582912f).sub(12582912f);

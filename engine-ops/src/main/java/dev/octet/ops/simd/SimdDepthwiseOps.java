@@ -179,15 +179,21 @@ final class SimdDepthwiseOps {
 
     private static Kernel kernel(PrepareContext ctx, DwPlan p, int bits) {
         ctx.requestScratch(DataType.Storage.FLOAT, p.parts * p.scratchPerPart());
+        ctx.requestScratch(DataType.Storage.INT, p.parts * p.intScratchPerPart());
         warmUp(bits, p.kind);
         return new DwKernel(p, bits);
     }
 
     static void run(DwPlan p, int bits, Object x, int xOff, Object y, int yOff, int r0, int r1, float[] buf, int base) {
+        run(p, bits, x, xOff, y, yOff, r0, r1, 0, p.outC, buf, base, new int[p.intScratchPerPart()], 0);
+    }
+
+    /** Rows [r0, r1) x channels [c0, c1) with the part's float and int scratch slices. */
+    static void run(DwPlan p, int bits, Object x, int xOff, Object y, int yOff, int r0, int r1, int c0, int c1, float[] buf, int base, int[] ints, int ib) {
         switch (bits) {
-            case 512 -> DwKernel512.rows(p, x, xOff, y, yOff, r0, r1, buf, base);
-            case 256 -> DwKernel256.rows(p, x, xOff, y, yOff, r0, r1, buf, base);
-            default -> DwKernel128.rows(p, x, xOff, y, yOff, r0, r1, buf, base);
+            case 512 -> DwKernel512.rows(p, x, xOff, y, yOff, r0, r1, c0, c1, buf, base, ints, ib);
+            case 256 -> DwKernel256.rows(p, x, xOff, y, yOff, r0, r1, c0, c1, buf, base, ints, ib);
+            default -> DwKernel128.rows(p, x, xOff, y, yOff, r0, r1, c0, c1, buf, base, ints, ib);
         }
     }
 
@@ -220,12 +226,20 @@ final class SimdDepthwiseOps {
         Object y = kind == DwPlan.FLOAT ? new float[h * wd * c] : new byte[h * wd * c];
         float[] buf = new float[plans[0].scratchPerPart()];
         long end = System.nanoTime() + 2_000_000_000L;
+        int[] ints = new int[plans[0].intScratchPerPart()];
         for (int it = 0; it < 4000 && System.nanoTime() < end; it++) {
-            for (DwPlan p : plans) run(p, bits, x, 0, y, 0, 0, p.rows(), buf, 0);
+            for (DwPlan p : plans) {
+                run(p, bits, x, 0, y, 0, 0, p.rows(), 0, p.outC, buf, 0, ints, 0);
+                // a channel part (the split of small deep layers): the slice paths of the row widening and zero row
+                run(p, bits, x, 0, y, 0, 0, p.rows(), lanes, p.outC, buf, 0, ints, 0);
+            }
         }
     }
 
-    /** Runs a plan at a fixed width, splitting output rows into contiguous parts (one scratch slice each). */
+    /**
+     * Runs a plan at a fixed width, split into {@code p.rowParts} contiguous row ranges times {@code p.chanParts}
+     * channel ranges (one scratch slice per part; see {@link DwPlan#split}).
+     */
     static final class DwKernel implements Kernel {
         private final DwPlan p;
         private final int bits;
@@ -235,28 +249,30 @@ final class SimdDepthwiseOps {
             this.bits = bits;
         }
 
-        /** Part {@code part} of {@code p.parts}: a contiguous range of output rows (one scratch slice per part). */
+        /** Part {@code part} of {@code p.parts}: a range of output rows times a range of channels (its own scratch slice). */
         private final dev.octet.core.Parallel.Task task = this::partOf;
 
         private void partOf(ExecContext ec, int part) {
-            int rows = p.rows(), parts = p.parts;
-            rows(ec, (int) ((long) rows * part / parts), (int) ((long) rows * (part + 1) / parts), part);
+            int rows = p.rows(), rp = part / p.chanParts, cp = part % p.chanParts;
+            int r0 = (int) ((long) rows * rp / p.rowParts), r1 = (int) ((long) rows * (rp + 1) / p.rowParts);
+            rows(ec, r0, r1, p.chanStart(cp), p.chanStart(cp + 1), part);
         }
 
         @Override
         public void run(ExecContext ec) {
             if (p.parts <= 1 || ec.threads() <= 1) {
-                rows(ec, 0, p.rows(), 0);
+                rows(ec, 0, p.rows(), 0, p.outC, 0);
                 return;
             }
             ec.parallelFor(p.parts, task);
         }
 
-        private void rows(ExecContext ec, int r0, int r1, int part) {
+        private void rows(ExecContext ec, int r0, int r1, int c0, int c1, int part) {
             boolean f = p.kind == DwPlan.FLOAT;
             Object x = f ? ec.floats(p.inputId) : ec.bytes(p.inputId);
             Object y = f ? ec.floats(p.outputId) : ec.bytes(p.outputId);
-            SimdDepthwiseOps.run(p, bits, x, ec.offset(p.inputId), y, ec.offset(p.outputId), r0, r1, ec.scratchFloats(), part * p.scratchPerPart());
+            SimdDepthwiseOps.run(p, bits, x, ec.offset(p.inputId), y, ec.offset(p.outputId), r0, r1, c0, c1, ec.scratchFloats(), part * p.scratchPerPart(),
+                    ec.scratchInts(), part * p.intScratchPerPart());
         }
 
         @Override

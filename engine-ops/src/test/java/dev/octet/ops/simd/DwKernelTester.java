@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ONNX QLinearConv depthwise u8/s8), 1,000 random nodes: odd channel counts, channel tails shorter than a vector,
  * depth multipliers, kernel sizes 1..5 (3x3 half the time), strides 1..3, dilations, SAME/VALID/explicit padding,
  * zero points at the extremes, per-channel scales from tiny (multiplier flushed to 0) to large (left shifts), biases
- * up to 2^28, fused activations, 1..4 threads. The output must be byte-identical and the SIMD kernel must be used.
+ * up to 2^28, fused activations, 1..4 threads; some tall narrow inputs (row splits of several parts per thread) and
+ * some deep ones (40..169 channels: channel-block splits at every width). The output must be byte-identical and the SIMD kernel must be used.
  */
 class DwKernelTester {
     static final int CASES = Integer.getInteger("octet.tester.cases", 1000);
@@ -101,7 +102,12 @@ class DwKernelTester {
         static Case random(Random r, int kind) {
             int n = 1 + (r.nextInt(5) == 0 ? 1 : 0);
             int h = 1 + r.nextInt(11), w = 1 + r.nextInt(13);
+            if (r.nextInt(6) == 0) { // tall and narrow: row splits of several parts per thread
+                h = 20 + r.nextInt(80);
+                w = 1 + r.nextInt(6);
+            }
             int ci = r.nextInt(3) == 0 ? 1 + r.nextInt(7) : 1 + r.nextInt(45);
+            if (r.nextInt(5) == 0) ci = 40 + r.nextInt(130); // deep: channel-block splits at 512 bits too
             int m = r.nextInt(4) == 0 ? 2 + r.nextInt(2) : 1;
             int co = ci * m;
             boolean three = r.nextBoolean();

@@ -27,7 +27,9 @@ class GemmSplitTest {
         assertArrayEquals(new int[] {1, 0}, GemmKernel.split(1, 1L << 30, 3136, 144, 64, false), "one thread");
         assertArrayEquals(new int[] {1, 0}, GemmKernel.split(2, 10_000, 49, 16, 64, false), "too small to split");
         assertArrayEquals(new int[] {8, 0}, GemmKernel.split(2, 3136L * 24 * 144, 3136, 144, 64, false), "56x56: pixels, 4 parts per thread");
-        assertArrayEquals(new int[] {7, 1}, GemmKernel.split(2, 49L * 160 * 960, 49, 960, 64, false), "7x7, 960 channels: panels, 2+ per part");
+        assertArrayEquals(new int[] {4, 1}, GemmKernel.split(2, 49L * 160 * 960, 49, 960, 64, false), "7x7, 960 channels: panels, 2+ per part, balanced");
+        assertArrayEquals(new int[] {2, 0}, GemmKernel.split(2, 100L * 768 * 768, 100, 768, 64, false), "10x10: 25 tiles in 2 parts, not 3");
+        assertArrayEquals(new int[] {6, 0}, GemmKernel.split(2, 196L * 64 * 384, 196, 384, 64, false), "14x14: 49 tiles");
         assertArrayEquals(new int[] {2, 0}, GemmKernel.split(2, 49L * 960 * 160, 49, 160, 64, false), "7x7, 160 channels: pixels");
         assertArrayEquals(new int[] {8, 1}, GemmKernel.split(2, 1280L * 1001, 1, 1001, 64, false), "one pixel: panels");
         assertArrayEquals(new int[] {8, 1}, GemmKernel.split(4, 1280L * 1001, 1, 1001, 64, false));
