@@ -60,7 +60,7 @@ final class DwKernel128 {
                     ints[off + ky] = base + slot * p.rowLen;
                     if (ints[sk + slot] != key) {
                         if (c0 == 0 && c1 == p.outC) fillRow(p, x, xOff, b, iy, buf, ints[off + ky]); // whole row: vectorized widening
-                        else p.fillRow(x, xOff, b, iy, buf, ints[off + ky], c0, c1);
+                        else fillSlice(p, x, xOff, b, iy, buf, ints[off + ky], c0, c1); // a channel part's slice
                         ints[sk + slot] = key;
                     }
                 } else {
@@ -121,6 +121,37 @@ final class DwKernel128 {
                 ((FloatVector) v.convertShape(VectorOperators.I2F, FS, 0)).intoArray(buf, start + i);
             }
             for (; i < n; i++) buf[start + i] = x[src + i] - zp;
+        }
+    }
+
+    /**
+     * {@link DwPlan#fillRow(Object, int, int, int, float[], int, int, int)} (channels [c0, c1) of every column, zeros
+     * in the padding columns) with the quantized widening vectorized per column as in {@link #fillRow}.
+     */
+    private static void fillSlice(DwPlan p, Object xArr, int xOff, int b, int iy, float[] buf, int base, int c0, int c1) {
+        if (p.kind == DwPlan.FLOAT || p.mult != 1) {
+            p.fillRow(xArr, xOff, b, iy, buf, base, c0, c1);
+            return;
+        }
+        int C = p.outC, n = c1 - c0, padL = p.win.padLeft();
+        int src0 = xOff + (b * p.inH + iy) * p.inW * p.inC + c0;
+        byte[] x = (byte[]) xArr;
+        int zp = p.xZp, mask = p.unsigned ? 0xFF : -1;
+        int lim = x.length - BS.length(); // a BS load reads BS.length() bytes (more than L at 128 bits)
+        for (int col = 0; col < p.wp; col++) {
+            int o = base + col * C + c0, ix = col - padL;
+            if (ix < 0 || ix >= p.inW) {
+                java.util.Arrays.fill(buf, o, o + n, 0f);
+                continue;
+            }
+            int s = src0 + ix * p.inC;
+            int i = 0;
+            int vend = Math.min(n - L, lim - s);
+            for (; i <= vend; i += L) {
+                IntVector v = ((IntVector) ByteVector.fromArray(BS, x, s + i).convertShape(VectorOperators.B2I, IS, 0)).and(mask).sub(zp);
+                ((FloatVector) v.convertShape(VectorOperators.I2F, FS, 0)).intoArray(buf, o + i);
+            }
+            for (; i < n; i++) buf[o + i] = (x[s + i] & mask) - zp;
         }
     }
 
