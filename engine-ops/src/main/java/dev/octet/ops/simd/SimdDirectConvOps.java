@@ -148,7 +148,8 @@ final class SimdDirectConvOps {
         if (ilo > ihi) return null; // absurd output scale: empty activation range, the reference's clamp is no min/max
         int rows = n * oh;
         int rowBuf = (int) rowFloats;
-        int parts = ExecContext.partsFor(ctx.options().threads(), (long) rows * ow, 4096);
+        // parts by work (MACs), not pixels: a 56x56 1x1 projection (3136 pixels, 10.8M MACs) must split too
+        int parts = ExecContext.partsFor(ctx.options().threads(), (long) rows * ow * co * k, GemmKernel.MIN_PARALLEL_MACS);
         parts = Math.max(1, Math.min(parts, rows));
         int fSlice = kh * rowBuf + (nv == 4 || tfl ? ROWS * width : 0), iSlice = 3 * kh;
         ctx.requestScratch(DataType.Storage.FLOAT, parts * fSlice);
