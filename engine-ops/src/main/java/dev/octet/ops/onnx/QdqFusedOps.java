@@ -2,9 +2,11 @@ package dev.octet.ops.onnx;
 
 import dev.octet.core.Attributes;
 import dev.octet.core.DataType;
+import dev.octet.core.ExecContext;
 import dev.octet.core.Kernel;
 import dev.octet.core.KernelFactory;
 import dev.octet.core.Ops;
+import dev.octet.core.Parallel;
 import dev.octet.core.PrepareContext;
 import dev.octet.core.TensorInfo;
 import java.util.Map;
@@ -53,6 +55,8 @@ import java.util.Map;
  * </ul>
  */
 public final class QdqFusedOps {
+    /** Smallest part (elements) the intra-op split cuts for the element-wise kernels here. */
+    static final int MIN_PART = 16384;
     private QdqFusedOps() {}
 
     public static final String ONNX_QLINEAR_SOFTMAX = "ONNX_QLINEAR_SOFTMAX";
@@ -209,27 +213,50 @@ public final class QdqFusedOps {
         int m = mode;
         int ia = ctx.inputId(0), ib = ctx.inputId(1), o = ctx.outputId(0);
         int[] shape = out;
-        return ec -> {
-            byte[] xa = ec.bytes(ia), xb = ec.bytes(ib), y = ec.bytes(o);
-            int ao = ec.offset(ia), bo = ec.offset(ib), yo = ec.offset(o);
-            int r = shape.length;
-            int[] pos = new int[r];
-            int pa = 0, pb = 0;
-            for (int k = 0; k < n; k++) {
-                int va = signed ? xa[ao + pa] : xa[ao + pa] & 0xFF, vb = signed ? xb[bo + pb] : xb[bo + pb] & 0xFF;
-                float f;
-                if (!add) f = (float) ((va - az) * (vb - bz)) * ratio + fyz;
-                else if (m == 1) f = Math.fma((float) vb, rB, Math.fma((float) va, rA, fixed));
-                else f = Math.fma((float) va, rA, Math.fma((float) vb, rB, fixed));
-                float rr = (float) Math.rint(f);
-                y[yo + k] = (byte) (rr < lo ? lo : rr > hi ? hi : (int) rr);
-                for (int d = r - 1; d >= 0; d--) {
-                    pa += sa[d];
-                    pb += sb[d];
-                    if (++pos[d] < shape[d]) break;
-                    pa -= sa[d] * shape[d];
-                    pb -= sb[d] * shape[d];
-                    pos[d] = 0;
+        int r = shape.length;
+        // element ranges over the intra-op threads; each part walks the broadcast index from its first element, kept
+        // in int scratch (r ints per part), so the arithmetic per element is the one-part arithmetic
+        int parts = ExecContext.partsFor(ctx.options().threads(), n, MIN_PART);
+        ctx.requestScratch(DataType.Storage.INT, parts * Math.max(1, r));
+        return new Kernel() {
+            private final Parallel.Task task = this::part;
+
+            @Override
+            public void run(ExecContext ec) {
+                if (parts == 1) part(ec, 0);
+                else ec.parallelFor(parts, task);
+            }
+
+            private void part(ExecContext ec, int part) {
+                int k0 = (int) ((long) n * part / parts), k1 = (int) ((long) n * (part + 1) / parts);
+                byte[] xa = ec.bytes(ia), xb = ec.bytes(ib), y = ec.bytes(o);
+                int ao = ec.offset(ia), bo = ec.offset(ib), yo = ec.offset(o);
+                int[] pos = ec.scratchInts();
+                int po = part * Math.max(1, r);
+                int pa = 0, pb = 0;
+                for (int d = r - 1, rem = k0; d >= 0; d--) { // the broadcast index of element k0
+                    int v = rem % shape[d];
+                    rem /= shape[d];
+                    pos[po + d] = v;
+                    pa += v * sa[d];
+                    pb += v * sb[d];
+                }
+                for (int k = k0; k < k1; k++) {
+                    int va = signed ? xa[ao + pa] : xa[ao + pa] & 0xFF, vb = signed ? xb[bo + pb] : xb[bo + pb] & 0xFF;
+                    float f;
+                    if (!add) f = (float) ((va - az) * (vb - bz)) * ratio + fyz;
+                    else if (m == 1) f = Math.fma((float) vb, rB, Math.fma((float) va, rA, fixed));
+                    else f = Math.fma((float) va, rA, Math.fma((float) vb, rB, fixed));
+                    float rr = (float) Math.rint(f);
+                    y[yo + k] = (byte) (rr < lo ? lo : rr > hi ? hi : (int) rr);
+                    for (int d = r - 1; d >= 0; d--) {
+                        pa += sa[d];
+                        pb += sb[d];
+                        if (++pos[po + d] < shape[d]) break;
+                        pa -= sa[d] * shape[d];
+                        pb -= sb[d] * shape[d];
+                        pos[po + d] = 0;
+                    }
                 }
             }
         };
@@ -381,12 +408,27 @@ public final class QdqFusedOps {
         float yScaleInv = (float) Math.floor(1.0f / ys);
         int i = ctx.inputId(0), o = ctx.outputId(0);
         final int fo = outer, fi = inner, fl = len;
-        return ec -> {
-            byte[] xb = ec.bytes(i), yb = ec.bytes(o);
-            int xo = ec.offset(i), yo = ec.offset(o);
-            float[] lanes = new float[8];
-            for (int p = 0; p < fo; p++) {
-                for (int q = 0; q < fi; q++) {
+        // rows (p, q) are independent: ranges of them over the intra-op threads, each row computed as with one part
+        long rowsTotal = (long) outer * inner;
+        int parts = (int) Math.min(rowsTotal, ExecContext.partsFor(ctx.options().threads(), rowsTotal * len, MIN_PART));
+        return new Kernel() {
+            private final Parallel.Task task = this::part;
+
+            @Override
+            public void run(ExecContext ec) {
+                if (parts <= 1) rows(ec, 0, rowsTotal);
+                else ec.parallelFor(parts, task);
+            }
+
+            private void part(ExecContext ec, int part) {
+                rows(ec, rowsTotal * part / parts, rowsTotal * (part + 1) / parts);
+            }
+
+            private void rows(ExecContext ec, long r0, long r1) {
+                byte[] xb = ec.bytes(i), yb = ec.bytes(o);
+                int xo = ec.offset(i), yo = ec.offset(o);
+                for (long row = r0; row < r1; row++) {
+                    int p = (int) (row / fi), q = (int) (row % fi);
                     int base = p * fl * fi + q;
                     int max = signed ? -128 : 0;
                     for (int k = 0; k < fl; k++) {
@@ -394,16 +436,39 @@ public final class QdqFusedOps {
                         if (v > max) max = v;
                     }
                     int adj = (signed ? 127 : 255) - max;
-                    java.util.Arrays.fill(lanes, 0f);
+                    // eight partial sums, each fed two elements per 16 (ORT's vector loop), then the tail, then the lanes
+                    float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
                     int k = 0;
                     for (; k + 16 <= fl; k += 16) {
-                        for (int j = 0; j < 8; j++) lanes[j] += table[(xb[xo + base + (k + j) * fi] + adj) & 0xFF];
-                        for (int j = 0; j < 8; j++) lanes[j] += table[(xb[xo + base + (k + 8 + j) * fi] + adj) & 0xFF];
+                        int b0 = xo + base + k * fi;
+                        l0 += table[(xb[b0] + adj) & 0xFF];
+                        l1 += table[(xb[b0 + fi] + adj) & 0xFF];
+                        l2 += table[(xb[b0 + 2 * fi] + adj) & 0xFF];
+                        l3 += table[(xb[b0 + 3 * fi] + adj) & 0xFF];
+                        l4 += table[(xb[b0 + 4 * fi] + adj) & 0xFF];
+                        l5 += table[(xb[b0 + 5 * fi] + adj) & 0xFF];
+                        l6 += table[(xb[b0 + 6 * fi] + adj) & 0xFF];
+                        l7 += table[(xb[b0 + 7 * fi] + adj) & 0xFF];
+                        l0 += table[(xb[b0 + 8 * fi] + adj) & 0xFF];
+                        l1 += table[(xb[b0 + 9 * fi] + adj) & 0xFF];
+                        l2 += table[(xb[b0 + 10 * fi] + adj) & 0xFF];
+                        l3 += table[(xb[b0 + 11 * fi] + adj) & 0xFF];
+                        l4 += table[(xb[b0 + 12 * fi] + adj) & 0xFF];
+                        l5 += table[(xb[b0 + 13 * fi] + adj) & 0xFF];
+                        l6 += table[(xb[b0 + 14 * fi] + adj) & 0xFF];
+                        l7 += table[(xb[b0 + 15 * fi] + adj) & 0xFF];
                     }
                     int vecEnd = k;
                     float total = 0;
                     for (; k < fl; k++) total += table[(xb[xo + base + k * fi] + adj) & 0xFF];
-                    for (int j = 0; j < 8; j++) total += lanes[j];
+                    total += l0;
+                    total += l1;
+                    total += l2;
+                    total += l3;
+                    total += l4;
+                    total += l5;
+                    total += l6;
+                    total += l7;
                     float scale = (1.0f / total) * yScaleInv;
                     for (k = 0; k < fl; k++) {
                         float t = table[(xb[xo + base + k * fi] + adj) & 0xFF];
