@@ -216,8 +216,10 @@ public final class QdqFusedOps {
         int r = shape.length;
         // element ranges over the intra-op threads; each part walks the broadcast index from its first element, kept
         // in int scratch (r ints per part), so the arithmetic per element is the one-part arithmetic
-        int parts = ExecContext.partsFor(ctx.options().threads(), n, MIN_PART);
-        ctx.requestScratch(DataType.Storage.INT, parts * Math.max(1, r));
+        int parts = ExecContext.partsFor(ctx.options().threads(), n, 2048); // ~10 ns an element: small tensors split too
+        int stride = (r + 15) / 16 * 16 + 16; // ints per part: a part's index on cache lines of its own (no false sharing)
+        boolean same = java.util.Arrays.equals(a.shape(), out) && java.util.Arrays.equals(b.shape(), out);
+        ctx.requestScratch(DataType.Storage.INT, parts * stride);
         return new Kernel() {
             private final Parallel.Task task = this::part;
 
@@ -232,7 +234,19 @@ public final class QdqFusedOps {
                 byte[] xa = ec.bytes(ia), xb = ec.bytes(ib), y = ec.bytes(o);
                 int ao = ec.offset(ia), bo = ec.offset(ib), yo = ec.offset(o);
                 int[] pos = ec.scratchInts();
-                int po = part * Math.max(1, r);
+                int po = part * stride;
+                if (same) { // no broadcast: element k of both inputs
+                    for (int k = k0; k < k1; k++) {
+                        int va = signed ? xa[ao + k] : xa[ao + k] & 0xFF, vb = signed ? xb[bo + k] : xb[bo + k] & 0xFF;
+                        float f;
+                        if (!add) f = (float) ((va - az) * (vb - bz)) * ratio + fyz;
+                        else if (m == 1) f = Math.fma((float) vb, rB, Math.fma((float) va, rA, fixed));
+                        else f = Math.fma((float) va, rA, Math.fma((float) vb, rB, fixed));
+                        float rr = (float) Math.rint(f);
+                        y[yo + k] = (byte) (rr < lo ? lo : rr > hi ? hi : (int) rr);
+                    }
+                    return;
+                }
                 int pa = 0, pb = 0;
                 for (int d = r - 1, rem = k0; d >= 0; d--) { // the broadcast index of element k0
                     int v = rem % shape[d];
