@@ -238,12 +238,7 @@ public final class QdqFusedOps {
                 if (same) { // no broadcast: element k of both inputs
                     for (int k = k0; k < k1; k++) {
                         int va = signed ? xa[ao + k] : xa[ao + k] & 0xFF, vb = signed ? xb[bo + k] : xb[bo + k] & 0xFF;
-                        float f;
-                        if (!add) f = (float) ((va - az) * (vb - bz)) * ratio + fyz;
-                        else if (m == 1) f = Math.fma((float) vb, rB, Math.fma((float) va, rA, fixed));
-                        else f = Math.fma((float) va, rA, Math.fma((float) vb, rB, fixed));
-                        float rr = (float) Math.rint(f);
-                        y[yo + k] = (byte) (rr < lo ? lo : rr > hi ? hi : (int) rr);
+                        y[yo + k] = binaryElement(add, m, va, vb, az, bz, ratio, fyz, rA, rB, fixed, lo, hi);
                     }
                     return;
                 }
@@ -257,12 +252,7 @@ public final class QdqFusedOps {
                 }
                 for (int k = k0; k < k1; k++) {
                     int va = signed ? xa[ao + pa] : xa[ao + pa] & 0xFF, vb = signed ? xb[bo + pb] : xb[bo + pb] & 0xFF;
-                    float f;
-                    if (!add) f = (float) ((va - az) * (vb - bz)) * ratio + fyz;
-                    else if (m == 1) f = Math.fma((float) vb, rB, Math.fma((float) va, rA, fixed));
-                    else f = Math.fma((float) va, rA, Math.fma((float) vb, rB, fixed));
-                    float rr = (float) Math.rint(f);
-                    y[yo + k] = (byte) (rr < lo ? lo : rr > hi ? hi : (int) rr);
+                    y[yo + k] = binaryElement(add, m, va, vb, az, bz, ratio, fyz, rA, rB, fixed, lo, hi);
                     for (int d = r - 1; d >= 0; d--) {
                         pa += sa[d];
                         pb += sb[d];
@@ -274,6 +264,20 @@ public final class QdqFusedOps {
                 }
             }
         };
+    }
+
+    /**
+     * One QLinearMul / QLinearAdd output code from the two input codes: MLAS's float formula (the add's two FMAs nest by
+     * which operand is the scalar, {@code mode} 1: a), rounded half to even, saturated.
+     */
+    private static byte binaryElement(boolean add, int mode, int va, int vb, int az, int bz, float ratio, float fyz, float rA, float rB,
+                                      float fixed, int lo, int hi) {
+        float f;
+        if (!add) f = (float) ((va - az) * (vb - bz)) * ratio + fyz;
+        else if (mode == 1) f = Math.fma((float) vb, rB, Math.fma((float) va, rA, fixed));
+        else f = Math.fma((float) va, rA, Math.fma((float) vb, rB, fixed));
+        float rr = (float) Math.rint(f);
+        return (byte) (rr < lo ? lo : rr > hi ? hi : (int) rr);
     }
 
     /** Element offset of each broadcast batch index into a matrix operand with batch dims {@code own}. */
