@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Measures the BENCHMARKS.md table: each model with its peer, 1 and 2 threads, and prints Markdown rows.
-# Usage: scripts/bench-table.sh [MODELS_DIR]   (env: OCTET=path of the octet launcher, WARMUP, RUNS, BIG_RUNS)
+# Usage: scripts/bench-table.sh [MODELS_DIR]   (env: OCTET=path of the octet launcher, WARMUP (default: bench's auto
+# warm-up, 3 s and at least 5 runs), RUNS, BIG_RUNS)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 OCTET=${OCTET:-$HERE/octet}
 M=${1:-$HERE/../shared/models}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-}
 RUNS=${RUNS:-20}
 BIG_RUNS=${BIG_RUNS:-8}
 echo "| model | peer | threads | Octet median (ms) | peer median (ms) | octet/peer |"
 echo "|---|---|---|---|---|---|"
 while read -r model peer runs; do
     for t in 1 2; do
-        log=$("$OCTET" bench --model "$M/$model" --threads "$t" --warmup "$WARMUP" --runs "$runs" --peer "$peer" 2>/dev/null)
+        log=$("$OCTET" bench --model "$M/$model" --threads "$t" ${WARMUP:+--warmup "$WARMUP"} --runs "$runs" --peer "$peer" 2>/dev/null)
         om=$(echo "$log" | sed -n 's/^octet latency over .* median \([0-9.]*\) ms.*/\1/p')
         pm=$(echo "$log" | sed -n "s/^$peer latency over .* median \([0-9.]*\) ms.*/\1/p")
         r=$(echo "$log" | tail -n 1 | sed -n 's/^ratio octet\/.* median: //p')

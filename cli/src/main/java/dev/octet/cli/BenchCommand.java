@@ -27,13 +27,15 @@ final class BenchCommand {
 
     static Args args() {
         Args a = new Args("bench", "bench --model MODEL [--threads N] [--warmup W] [--runs R] [--kernels simd|reference] [--peer tflite|onnxruntime] [--out report.html|report.png] [--verbose]", """
-                Times a model on fixed pseudo-random input (seed 42): W warm-up runs, then R timed runs; prints the
+                Times a model on fixed pseudo-random input (seed 42): W warm-up runs (by default as many as take 3
+                seconds, at least 5: the JIT compiles the kernels' paths for every thread in that time, and a second
+                thread gains nothing while it is still compiling), then R timed runs; prints the
                 latency (min, median, p90), the time per operator type (--verbose: per node) with its share and
                 GMAC/s, and the memory each interpreter needs. --peer runs the same model with the same input in
                 TFLite 2.6.2 (builtin kernels, XNNPACK off) or ONNX Runtime 1.23.2 in this process (their jars are
                 loaded at run time; `./octet build-peers` fetches them) and ends with `ratio octet/PEER median: R`.""")
                 .required("model", "file", "the .tflite or .onnx model")
-                .option("warmup", "n", "warm-up runs, not timed (default 5)")
+                .option("warmup", "n", "warm-up runs, not timed (default: at least 5 and at least 3 s of them)")
                 .option("runs", "n", "timed runs (default 20)")
                 .option("peer", "name", "also time the model in tflite or onnxruntime")
                 .option("out", "file", "write the per-op profile as a chart: .html (inline SVG) or .png")
@@ -41,7 +43,12 @@ final class BenchCommand {
         return Main.withModelOptions(a);
     }
 
-    /** The parsed options. */
+    /** {@code --warmup} not given: warm up for {@value #AUTO_WARMUP_SECONDS} s and at least {@value #AUTO_WARMUP_MIN_RUNS} runs. */
+    static final int AUTO_WARMUP = -1;
+    static final int AUTO_WARMUP_MIN_RUNS = 5, AUTO_WARMUP_MAX_RUNS = 10_000;
+    static final double AUTO_WARMUP_SECONDS = 3.0;
+
+    /** The parsed options; {@code warmup} is {@link #AUTO_WARMUP} when not given. */
     record Options(Path model, ModelOptions modelOptions, int threads, int warmup, int runs, String peer, Path report, boolean verbose) {}
 
     static Options parse(Args a) {
@@ -61,7 +68,7 @@ final class BenchCommand {
                 throw new UsageException("bench", "option --out must name a .html or .png file, got '" + a.get("out") + "'");
             }
         }
-        return new Options(Path.of(a.get("model")), Main.modelOptions(a), a.getInt("threads", 1, 1, 1024), a.getInt("warmup", 5, 0, 1_000_000),
+        return new Options(Path.of(a.get("model")), Main.modelOptions(a), a.getInt("threads", 1, 1, 1024), a.getInt("warmup", AUTO_WARMUP, 0, 1_000_000),
                 a.getInt("runs", 20, 1, 1_000_000), peer, report, a.has("verbose"));
     }
 
@@ -79,16 +86,15 @@ final class BenchCommand {
         Tensor[] inputs = randomInputs(model, 42);
         out.println("model: " + o.model() + " (" + model.graph().format() + ", " + model.graph().nodes().size() + " nodes, "
                 + Format.count(model.totalMacs()) + " MACs)");
-        out.println("octet: kernels " + o.modelOptions().kernels().name().toLowerCase(Locale.ROOT) + ", threads " + o.threads() + ", warm-up " + o.warmup()
+        out.println("octet: kernels " + o.modelOptions().kernels().name().toLowerCase(Locale.ROOT) + ", threads " + o.threads() + ", warm-up " + warmupText(o)
                 + ", runs " + o.runs() + "; Java " + Runtime.version() + " on " + System.getProperty("os.arch") + " (" + Runtime.getRuntime().availableProcessors() + " cpus)");
         long[] times;
         long[] nodeNanos;
         try (Interpreter it = model.newInterpreter()) {
-            for (int i = 0; i < o.warmup(); i++) {
+            warmUp(o, "warm-up", () -> {
                 setInputs(it, inputs);
                 it.run();
-                progress("warm-up", i + 1, o.warmup());
-            }
+            });
             it.setProfiling(true);
             it.resetProfile();
             times = new long[o.runs()];
@@ -140,11 +146,8 @@ final class BenchCommand {
         for (int i = 0; i < model.inputCount(); i++) names.add(model.input(i).name());
         try (Peers.Session s = o.peer().equals("tflite") ? Peers.tflite(o.model(), inputs, o.threads()) : Peers.onnxruntime(o.model(), inputs, names, o.threads())) {
             String what = o.peer().equals("tflite") ? "tflite 2.6.2 (builtin kernels, XNNPACK off)" : "onnxruntime 1.23.2 (default optimizations)";
-            out.println(what + ": threads " + o.threads() + ", warm-up " + o.warmup() + ", runs " + o.runs());
-            for (int i = 0; i < o.warmup(); i++) {
-                s.run();
-                progress(o.peer() + " warm-up", i + 1, o.warmup());
-            }
+            out.println(what + ": threads " + o.threads() + ", warm-up " + warmupText(o) + ", runs " + o.runs());
+            warmUp(o, o.peer() + " warm-up", s::run);
             long[] t = new long[o.runs()];
             for (int i = 0; i < o.runs(); i++) {
                 long t0 = System.nanoTime();
@@ -160,6 +163,35 @@ final class BenchCommand {
         } catch (Exception e) {
             throw new dev.octet.core.OctetException("the " + o.peer() + " peer failed: " + e, e);
         }
+    }
+
+    private static String warmupText(Options o) {
+        return o.warmup() == AUTO_WARMUP ? "auto (" + (int) AUTO_WARMUP_SECONDS + " s, at least " + AUTO_WARMUP_MIN_RUNS + " runs)" : Integer.toString(o.warmup());
+    }
+
+    /** The warm-up runs: {@code --warmup N}, or by default runs until 3 s have passed and 5 runs are done; prints how many. */
+    interface Step<E extends Exception> {
+        void run() throws E;
+    }
+
+    private <E extends Exception> void warmUp(Options o, String what, Step<E> run) throws E {
+        if (o.warmup() != AUTO_WARMUP) {
+            for (int i = 0; i < o.warmup(); i++) {
+                run.run();
+                progress(what, i + 1, o.warmup());
+            }
+            return;
+        }
+        long t0 = System.nanoTime(), budget = (long) (AUTO_WARMUP_SECONDS * 1e9);
+        int n = 0;
+        while (n < AUTO_WARMUP_MAX_RUNS && (n < AUTO_WARMUP_MIN_RUNS || System.nanoTime() - t0 < budget)) {
+            run.run();
+            n++;
+            err.print("\r" + what + " " + n);
+            err.flush();
+        }
+        err.print("\r" + " ".repeat(what.length() + 8) + "\r");
+        out.println(what + ": " + n + " runs in " + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9) + " s");
     }
 
     /** A one-line counter on stderr, rewritten in place ("\r"), ended with a newline after the last step. */

@@ -41,7 +41,7 @@ class BenchCommandTest {
     void defaults() {
         BenchCommand.Options o = parse("--model", "m.tflite");
         assertEquals(1, o.threads());
-        assertEquals(5, o.warmup());
+        assertEquals(BenchCommand.AUTO_WARMUP, o.warmup()); // auto: 3 s and at least 5 runs
         assertEquals(20, o.runs());
         assertEquals(KernelMode.SIMD, o.modelOptions().kernels());
         assertNull(o.peer());
