@@ -214,12 +214,12 @@ public final class QdqFusedOps {
         int ia = ctx.inputId(0), ib = ctx.inputId(1), o = ctx.outputId(0);
         int[] shape = out;
         int r = shape.length;
-        // element ranges over the intra-op threads; each part walks the broadcast index from its first element, kept
-        // in int scratch (r ints per part), so the arithmetic per element is the one-part arithmetic
+        // element ranges over the intra-op threads; with broadcasting each part walks the index from its first element,
+        // kept in int scratch (its own cache lines per part), so the arithmetic per element is the one-part arithmetic
         int parts = ExecContext.partsFor(ctx.options().threads(), n, 2048); // ~10 ns an element: small tensors split too
         int stride = (r + 15) / 16 * 16 + 16; // ints per part: a part's index on cache lines of its own (no false sharing)
         boolean same = java.util.Arrays.equals(a.shape(), out) && java.util.Arrays.equals(b.shape(), out);
-        ctx.requestScratch(DataType.Storage.INT, parts * stride);
+        if (!same) ctx.requestScratch(DataType.Storage.INT, parts * stride);
         return new Kernel() {
             private final Parallel.Task task = this::part;
 
@@ -233,8 +233,6 @@ public final class QdqFusedOps {
                 int k0 = (int) ((long) n * part / parts), k1 = (int) ((long) n * (part + 1) / parts);
                 byte[] xa = ec.bytes(ia), xb = ec.bytes(ib), y = ec.bytes(o);
                 int ao = ec.offset(ia), bo = ec.offset(ib), yo = ec.offset(o);
-                int[] pos = ec.scratchInts();
-                int po = part * stride;
                 if (same) { // no broadcast: element k of both inputs
                     for (int k = k0; k < k1; k++) {
                         int va = signed ? xa[ao + k] : xa[ao + k] & 0xFF, vb = signed ? xb[bo + k] : xb[bo + k] & 0xFF;
@@ -242,6 +240,8 @@ public final class QdqFusedOps {
                     }
                     return;
                 }
+                int[] pos = ec.scratchInts();
+                int po = part * stride;
                 int pa = 0, pb = 0;
                 for (int d = r - 1, rem = k0; d >= 0; d--) { // the broadcast index of element k0
                     int v = rem % shape[d];

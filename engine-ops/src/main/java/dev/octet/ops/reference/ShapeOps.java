@@ -248,8 +248,8 @@ final class ShapeOps {
             this.tables = new byte[n][];
             for (int i = 0; i < n; i++) {
                 if (mode[i] != BYTE_TABLE) continue;
-                tables[i] = new byte[256];
-                for (int b = 0; b < 256; b++) tables[i][b] = (byte) code(i, type == DataType.UINT8 ? b : (byte) b);
+                int input = i;
+                tables[i] = Unary.byteTable(type, q -> code(input, q));
             }
             long total = (long) outer * c;
             this.parts = ExecContext.partsFor(threads, total, 16384);

@@ -18,7 +18,6 @@ final class FloatKernel256 {
     private FloatKernel256() {}
 
     static final VectorSpecies<Float> FS = FloatVector.SPECIES_256;
-    static final VectorSpecies<Integer> IS = IntVector.SPECIES_256;
     /** Eigen's packet reduction works on 4-float packets whatever the width: the sum uses 128-bit vectors. */
     static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     static final int L = 8;
@@ -109,7 +108,7 @@ final class FloatKernel256 {
 
     /**
      * dst[d + j] = exp(ftz((ftz(src[s + j]) - max) * beta)) for the leading whole vectors of [0, n); returns how many.
-     * The exp is written out here (not called) so that C2 compiles the loop as one piece whatever it did with {@link #exp}.
+     * The exp is written out here (not called) so that C2 compiles the loop as one piece whatever it did with a helper method.
      */
     static int expRow(float[] src, int s, float[] dst, int d, int n, float max, float beta) {
         int j = 0;

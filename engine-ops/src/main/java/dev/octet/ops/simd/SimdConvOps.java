@@ -143,14 +143,13 @@ final class SimdConvOps {
         int[] bias = ctx.hasInput(BIAS) ? ctx.constInts(BIAS) : new int[co];
         GemmKernel.Requant rq = new GemmKernel.Requant(true, null, null, false, os, yzp, ot.minValue(), ot.maxValue());
         boolean u8 = ctx.input(INPUT).type() == DataType.UINT8;
-        if (WinogradKernel.wanted(s, bits)) {
-            boolean wU8 = ctx.input(FILTER).type() == DataType.UINT8;
-            int[] ids = {ctx.inputId(INPUT), ctx.outputId(0)};
+        boolean wU8 = ctx.input(FILTER).type() == DataType.UINT8;
+        int[] ids = {ctx.inputId(INPUT), ctx.outputId(0)};
+        if (WinogradKernel.wanted(s, bits)) { // checked first: constBytes copies the filter
             Kernel wino = WinogradKernel.orNull(ctx, bits, ctx.options().threads(), s, ids, ctx.constBytes(FILTER), wU8, wzp, u8, xzp, bias, rq);
             if (wino != null) return wino;
         }
         return GemmKernel.quantized(ctx, bits, ctx.options().threads(), s, in[0] * win.outH() * win.outW(), f[1] * f[2] * in[3], co,
-                new int[] {ctx.inputId(INPUT), ctx.outputId(0)}, ctx.constBytes(FILTER), ctx.input(FILTER).type() == DataType.UINT8, wzp, u8, xzp,
-                bias, rq);
+                ids, ctx.constBytes(FILTER), wU8, wzp, u8, xzp, bias, rq);
     }
 }

@@ -184,10 +184,6 @@ final class SimdDepthwiseOps {
         return new DwKernel(p, bits);
     }
 
-    static void run(DwPlan p, int bits, Object x, int xOff, Object y, int yOff, int r0, int r1, float[] buf, int base) {
-        run(p, bits, x, xOff, y, yOff, r0, r1, 0, p.outC, buf, base, new int[p.intScratchPerPart()], 0);
-    }
-
     /** Rows [r0, r1) x channels [c0, c1) with the part's float and int scratch slices. */
     static void run(DwPlan p, int bits, Object x, int xOff, Object y, int yOff, int r0, int r1, int c0, int c1, float[] buf, int base, int[] ints, int ib) {
         switch (bits) {

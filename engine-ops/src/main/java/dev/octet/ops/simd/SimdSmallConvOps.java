@@ -5,6 +5,7 @@ import dev.octet.core.DataType;
 import dev.octet.core.ExecContext;
 import dev.octet.core.Kernel;
 import dev.octet.core.KernelFactory;
+import dev.octet.core.Parallel;
 import dev.octet.core.PrepareContext;
 import dev.octet.ops.onnx.OnnxOps;
 import dev.octet.ops.reference.Window;
@@ -92,11 +93,16 @@ final class SimdSmallConvOps {
         long macs = mLong * co * k;
         warmUp(bits);
         return new Kernel() {
+            private final Parallel.Task task = this::part; // a field: a run allocates nothing
+
             @Override
             public void run(ExecContext ec) {
-                int p = Math.min(parts, ec.threads());
-                if (p <= 1) range(ec, 0, tiles, 0);
-                else ec.parallelFor(p, part -> range(ec, (int) ((long) tiles * part / p), (int) ((long) tiles * (part + 1) / p), part));
+                if (parts <= 1) range(ec, 0, tiles, 0);
+                else ec.parallelFor(parts, task);
+            }
+
+            private void part(ExecContext ec, int part) {
+                range(ec, (int) ((long) tiles * part / parts), (int) ((long) tiles * (part + 1) / parts), part);
             }
 
             /** Input offset of the window origin of output pixel (b, oy, ox) when it lies inside (and dw == 1), else -1. */

@@ -165,10 +165,9 @@ final class WinogradKernel implements Kernel {
      */
     static boolean paysOff(GemmKernel.Shape s, int bits) {
         Window w = s.win();
-        int lanes = bits / 32;
         int th = (w.outH() + 1) / 2, tw = (w.outW() + 1) / 2;
         double useful = (double) w.outH() * w.outW() / (4.0 * th * tw);
-        return (s.inC() >= 16 || s.outC() > 2 * lanes) && useful >= 0.7;
+        return (s.inC() >= 16 || !narrow(bits, s.outC())) && useful >= 0.7;
     }
 
     /**

@@ -13,6 +13,10 @@ import dev.octet.core.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
+import dev.octet.core.Model;
+import dev.octet.core.ModelOptions;
+import dev.octet.core.KernelMode;
+import dev.octet.ops.BuiltinOps;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,6 +106,19 @@ class GemmSplitTest {
         g.output(y);
         Graph graph = g.build();
         for (int threads = 2; threads <= 4; threads++) {
+            for (int bits : KernelTester.WIDTHS) { // the shape reaches the GEMM at every width (splitFollowsTheShape checks the splits)
+                String saved = System.getProperty(KernelTester.BITS_PROPERTY);
+                System.setProperty(KernelTester.BITS_PROPERTY, Integer.toString(bits));
+                try {
+                    String v = Model.compile(graph, BuiltinOps.get(), ModelOptions.DEFAULT.withKernels(KernelMode.SIMD).withThreads(threads))
+                            .kernel(0).variant();
+                    if (!v.startsWith("simd-gemm-" + bits)) {
+                        throw new AssertionError(t + " " + h + "x" + h + " k" + k + " @" + bits + ", " + threads + " threads: not the GEMM (" + v + ")");
+                    }
+                } finally {
+                    restore(KernelTester.BITS_PROPERTY, saved);
+                }
+            }
             KernelTester.check(graph, new Tensor[] {input}, threads, 0,
                     t + (fc ? " fc" : " conv " + h + "x" + h + " k" + k + " s" + s) + " " + ci + "->" + co + ", " + threads + " threads", stats);
         }
@@ -111,6 +128,11 @@ class GemmSplitTest {
     void realLayerShapesSplitAnyWayMatchTheReference() {
         KernelTester.Stats stats = new KernelTester.Stats();
         int cases = 0;
+        // the GEMM's splits are under test: keep Winograd (the 3x3 stride-1 case) and the direct kernel (the stem) out
+        String wino = System.getProperty("octet.winograd"), direct = System.getProperty("octet.simd.directConv");
+        System.setProperty("octet.winograd", "false");
+        System.setProperty("octet.simd.directConv", "false");
+        try {
         for (DataType t : new DataType[] {DataType.UINT8, DataType.INT8, DataType.FLOAT32}) {
             check(t, 7, 160, 960, 1, 1, 1, stats);   // few pixels, many channels: panels
             check(t, 14, 64, 384, 1, 1, 2, stats);   // panels
@@ -121,7 +143,16 @@ class GemmSplitTest {
             check(t, 5, 40, 37, 1, 1, 7, stats);     // fewer panels than threads
             cases += 7;
         }
+        } finally {
+            restore("octet.winograd", wino);
+            restore("octet.simd.directConv", direct);
+        }
         System.out.println("GEMM split shapes, 2-4 threads, SIMD vs reference: " + stats);
         assertEquals(cases * 3 * KernelTester.WIDTHS.length, stats.comparisons);
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) System.clearProperty(key);
+        else System.setProperty(key, value);
     }
 }
